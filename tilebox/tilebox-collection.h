@@ -1,0 +1,53 @@
+/* tilebox-collection.h
+ *
+ * Copyright 2026 The libtilebox authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(TILEBOX_INSIDE) && !defined(TILEBOX_COMPILATION)
+#error "Only <tilebox.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+#include "tilebox-version.h"
+#include "tilebox-time-interval.h"
+
+G_BEGIN_DECLS
+
+#define TILEBOX_TYPE_COLLECTION (tilebox_collection_get_type ())
+
+TILEBOX_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (TileboxCollection, tilebox_collection, TILEBOX, COLLECTION, GObject)
+
+typedef struct _TileboxDataset TileboxDataset;
+
+TILEBOX_AVAILABLE_IN_ALL
+const char          *tilebox_collection_get_id           (TileboxCollection    *self);
+TILEBOX_AVAILABLE_IN_ALL
+const char          *tilebox_collection_get_name         (TileboxCollection    *self);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDataset      *tilebox_collection_get_dataset      (TileboxCollection    *self);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxTimeInterval *tilebox_collection_get_availability (TileboxCollection    *self);
+TILEBOX_AVAILABLE_IN_ALL
+gboolean             tilebox_collection_get_has_count    (TileboxCollection    *self);
+TILEBOX_AVAILABLE_IN_ALL
+guint64              tilebox_collection_get_count        (TileboxCollection    *self);
+
+TILEBOX_AVAILABLE_IN_ALL
+gboolean             tilebox_collection_refresh          (TileboxCollection    *self,
+                                                          GCancellable         *cancellable,
+                                                          GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void                 tilebox_collection_refresh_async    (TileboxCollection    *self,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+gboolean             tilebox_collection_refresh_finish   (TileboxCollection    *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+
+G_END_DECLS

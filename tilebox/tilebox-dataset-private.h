@@ -1,0 +1,26 @@
+/* tilebox-dataset-private.h
+ *
+ * Copyright 2026 The libtilebox authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "tilebox-client.h"
+#include "tilebox-dataset.h"
+#include "tilebox-messages-private.h"
+
+G_BEGIN_DECLS
+
+/* groups: id → TileboxDatasetGroup, may be NULL. Fails when the dataset's
+ * type cannot be read. */
+TileboxDataset *_tilebox_dataset_new_from_pb (TileboxClient          *client,
+                                              const TileboxPbDataset *pb,
+                                              GHashTable             *groups,
+                                              GError                **error);
+TileboxClient *_tilebox_dataset_get_client (TileboxDataset *self);
+/* The dataset id as bytes, for requests. */
+void _tilebox_dataset_get_pb_id (TileboxDataset *self,
+                                 TileboxPbId    *id);
+
+G_END_DECLS
