@@ -1,0 +1,1627 @@
+/* test-server.c: the local Tilebox server, spoken to over raw HTTP
+ *
+ * Copyright 2026 The libtilebox authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * These tests use libsoup and the message layer directly, never the client
+ * library, so that a fault of one cannot hide a fault of the other.
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sqlite3.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "tilebox-error.h"
+#include "tilebox-messages-private.h"
+#include "tilebox-descriptor-private.h"
+#include "tilebox-server-private.h"
+#include "tilebox-demo-private.h"
+
+#define DATASET_SERVICE "/datasets.v1.DatasetService/"
+#define COLLECTION_SERVICE "/datasets.v1.CollectionService/"
+
+/* 2025-01-01T00:00:00Z */
+#define DEMO_START_S G_GINT64_CONSTANT (1735689600)
+
+typedef struct {
+  TileboxServerThread *thread;
+  TileboxServer *server;
+  SoupSession *session;
+  const char *url;
+} Fixture;
+
+typedef struct {
+  guint status;
+  SoupMessageHeaders *headers;
+  GBytes *body;
+} Response;
+
+static void
+response_free (Response *response)
+{
+  g_clear_pointer (&response->headers, soup_message_headers_unref);
+  g_clear_pointer (&response->body, g_bytes_unref);
+  g_free (response);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, response_free)
+
+static SoupSession *
+new_session (void)
+{
+  SoupSession *session = soup_session_new_with_options ("timeout", 30, NULL);
+
+  /* see the bytes on the wire: no automatic Accept-Encoding or decoding */
+  soup_session_remove_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
+  return session;
+}
+
+static void
+fixture_setup_with (Fixture *f,
+                    gboolean demo)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->thread = _tilebox_server_thread_start (demo, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->thread);
+  f->server = _tilebox_server_thread_get_server (f->thread);
+  f->url = _tilebox_server_thread_get_url (f->thread);
+  g_assert_true (g_str_has_prefix (f->url, "http://127.0.0.1:"));
+  f->session = new_session ();
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  fixture_setup_with (f, TRUE);
+}
+
+static void
+fixture_setup_empty (Fixture       *f,
+                     gconstpointer  data)
+{
+  fixture_setup_with (f, FALSE);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->session);
+  g_clear_pointer (&f->thread, _tilebox_server_thread_stop);
+}
+
+/* POSTs body to base_url + path. extra_headers: name, value, ..., NULL. */
+static Response *
+post_full (SoupSession  *session,
+           const char   *base_url,
+           const char   *path,
+           const char   *content_type,
+           GBytes       *body,
+           const char   *first_header,
+           ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = g_strconcat (base_url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  Response *response = g_new0 (Response, 1);
+  const char *name;
+  va_list args;
+
+  g_assert_nonnull (msg);
+  soup_message_set_request_body_from_bytes (msg, content_type, body);
+  va_start (args, first_header);
+  for (name = first_header; name != NULL; name = va_arg (args, const char *))
+    soup_message_headers_replace (soup_message_get_request_headers (msg), name,
+                                  va_arg (args, const char *));
+  va_end (args);
+
+  response->body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  response->status = soup_message_get_status (msg);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  return response;
+}
+
+static Response *
+post_proto (Fixture          *f,
+            const char       *path,
+            const GByteArray *request)
+{
+  g_autoptr(GBytes) body = g_bytes_new (request ? request->data : NULL, request ? request->len : 0);
+
+  return post_full (f->session, f->url, path, "application/proto", body, NULL);
+}
+
+static void
+assert_ok (Response *response)
+{
+  if (response->status != 200)
+    g_test_message ("unexpected error body: %.*s", (int) g_bytes_get_size (response->body),
+                    (const char *) g_bytes_get_data (response->body, NULL));
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (response->headers, NULL), ==,
+                   "application/proto");
+}
+
+/* Checks a Connect error: status, JSON content type, valid JSON, code;
+ * returns the message (or "" when absent). */
+static char *
+assert_connect_error (Response   *response,
+                      guint       status,
+                      const char *code)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+
+  g_assert_cmpuint (response->status, ==, status);
+  g_assert_cmpstr (soup_message_headers_get_content_type (response->headers, NULL), ==,
+                   "application/json");
+  json_parser_load_from_data (parser, g_bytes_get_data (response->body, NULL),
+                              g_bytes_get_size (response->body), &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "code"), ==, code);
+  if (json_object_has_member (object, "message"))
+    return g_strdup (json_object_get_string_member (object, "message"));
+  return g_strdup ("");
+}
+
+static gint64
+timestamp_ms (const TileboxPbTimestamp *ts)
+{
+  return ts->seconds * 1000 + ts->nanos / 1000000;
+}
+
+/* --- helpers speaking RPCs ------------------------------------------------------ */
+
+static TileboxPbListDatasetsResponse *
+list_datasets (Fixture    *f,
+               const char *prefix)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_autofree char *path = g_strconcat (prefix, DATASET_SERVICE "ListDatasets", NULL);
+  g_autoptr(Response) response = NULL;
+  g_autoptr(GError) error = NULL;
+  TileboxPbListDatasetsRequest req = { 0 };
+  TileboxPbListDatasetsResponse *list = g_new0 (TileboxPbListDatasetsResponse, 1);
+
+  req.has_client_info = TRUE;
+  req.client_info.name = (char *) "test-server";
+  req.client_info.environment = (char *) "GTest";
+  _tilebox_pb_list_datasets_request_encode (&req, request);
+  response = post_proto (f, path, request);
+  assert_ok (response);
+  _tilebox_pb_decode_bytes (list_datasets_response, list, response->body, &error);
+  g_assert_no_error (error);
+  return list;
+}
+
+static void
+list_datasets_free (TileboxPbListDatasetsResponse *list)
+{
+  _tilebox_pb_list_datasets_response_clear (list);
+  g_free (list);
+}
+
+static Response *
+get_dataset_raw (Fixture      *f,
+                 const char   *slug,
+                 const guint8 *id)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  TileboxPbGetDatasetRequest req = { 0 };
+
+  req.slug = (char *) slug;
+  if (id != NULL)
+    {
+      req.id.set = TRUE;
+      memcpy (req.id.uuid, id, 16);
+    }
+  _tilebox_pb_get_dataset_request_encode (&req, request);
+  return post_proto (f, DATASET_SERVICE "GetDataset", request);
+}
+
+static TileboxPbDataset *
+get_dataset (Fixture    *f,
+             const char *slug)
+{
+  g_autoptr(Response) response = get_dataset_raw (f, slug, NULL);
+  g_autoptr(GError) error = NULL;
+  TileboxPbDataset *dataset = g_new0 (TileboxPbDataset, 1);
+
+  assert_ok (response);
+  _tilebox_pb_decode_bytes (dataset, dataset, response->body, &error);
+  g_assert_no_error (error);
+  return dataset;
+}
+
+static Response *
+list_collections_raw (Fixture           *f,
+                      const TileboxPbId *dataset_id,
+                      gboolean           with_availability,
+                      gboolean           with_count)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  TileboxPbListCollectionsRequest req = { 0 };
+
+  req.dataset_id = *dataset_id;
+  req.with_availability = with_availability;
+  req.with_count = with_count;
+  _tilebox_pb_list_collections_request_encode (&req, request);
+  return post_proto (f, COLLECTION_SERVICE "ListCollections", request);
+}
+
+static Response *
+get_collection_raw (Fixture           *f,
+                    const TileboxPbId *dataset_id,
+                    const char        *name,
+                    gboolean           with_availability,
+                    gboolean           with_count)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  TileboxPbGetCollectionByNameRequest req = { 0 };
+
+  req.dataset_id = *dataset_id;
+  req.collection_name = (char *) name;
+  req.with_availability = with_availability;
+  req.with_count = with_count;
+  _tilebox_pb_get_collection_by_name_request_encode (&req, request);
+  return post_proto (f, COLLECTION_SERVICE "GetCollectionByName", request);
+}
+
+static Response *
+create_collection_raw (Fixture           *f,
+                       const TileboxPbId *dataset_id,
+                       const char        *name)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  TileboxPbCreateCollectionRequest req = { 0 };
+
+  req.dataset_id = *dataset_id;
+  req.name = (char *) name;
+  _tilebox_pb_create_collection_request_encode (&req, request);
+  return post_proto (f, COLLECTION_SERVICE "CreateCollection", request);
+}
+
+static GBytes *
+field_descriptor (const char *name,
+                  gint        type,
+                  gboolean    repeated,
+                  const char *type_name)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+
+  _tilebox_pb_write_string (out, 1, name);
+  _tilebox_pb_write_varint (out, 3, 99); /* the server renumbers */
+  _tilebox_pb_write_varint (out, 4, repeated ? 3 : 1);
+  _tilebox_pb_write_varint (out, 5, type);
+  if (type_name != NULL)
+    _tilebox_pb_write_string (out, 6, type_name);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+static Response *
+create_dataset_raw (Fixture    *f,
+                    const char *name,
+                    const char *code_name,
+                    gint        kind)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  TileboxPbCreateDatasetRequest req = { 0 };
+  TileboxPbField *value = g_new0 (TileboxPbField, 1);
+  TileboxPbField *tags = g_new0 (TileboxPbField, 1);
+  TileboxPbField *level = g_new0 (TileboxPbField, 1);
+  Response *response;
+
+  value->descriptor = field_descriptor ("value", TILEBOX_DESC_TYPE_DOUBLE, FALSE, NULL);
+  value->has_annotation = TRUE;
+  value->annotation.description = g_strdup ("A measured value");
+  value->annotation.example_value = g_strdup ("4.2");
+  value->annotation.queryable = TRUE;
+  tags->descriptor = field_descriptor ("tags", TILEBOX_DESC_TYPE_STRING, TRUE, NULL);
+  level->descriptor = field_descriptor ("level", TILEBOX_DESC_TYPE_ENUM, FALSE, ".datasets.v1.ProcessingLevel");
+
+  req.name = (char *) name;
+  req.code_name = (char *) code_name;
+  req.summary = (char *) "A dataset made by a test";
+  req.has_type = TRUE;
+  req.type.kind = kind;
+  req.type.fields = g_ptr_array_new_with_free_func (_tilebox_pb_field_free);
+  g_ptr_array_add (req.type.fields, value);
+  g_ptr_array_add (req.type.fields, tags);
+  g_ptr_array_add (req.type.fields, level);
+  _tilebox_pb_create_dataset_request_encode (&req, request);
+  g_ptr_array_unref (req.type.fields);
+
+  response = post_proto (f, DATASET_SERVICE "CreateDataset", request);
+  return response;
+}
+
+static Response *
+delete_dataset_raw (Fixture           *f,
+                    const TileboxPbId *id)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  TileboxPbDeleteDatasetRequest req = { 0 };
+
+  req.id = *id;
+  _tilebox_pb_delete_dataset_request_encode (&req, request);
+  return post_proto (f, DATASET_SERVICE "DeleteDataset", request);
+}
+
+/* --- tests ------------------------------------------------------------------- */
+
+static TileboxPbDataset *
+find_dataset (TileboxPbListDatasetsResponse *list,
+              const char                    *slug)
+{
+  for (guint i = 0; i < list->datasets->len; i++)
+    {
+      TileboxPbDataset *dataset = g_ptr_array_index (list->datasets, i);
+
+      if (g_str_equal (dataset->slug, slug))
+        return dataset;
+    }
+  return NULL;
+}
+
+static TileboxPbDatasetGroup *
+find_group (TileboxPbListDatasetsResponse *list,
+            const char                    *code_name)
+{
+  for (guint i = 0; i < list->groups->len; i++)
+    {
+      TileboxPbDatasetGroup *group = g_ptr_array_index (list->groups, i);
+
+      if (g_str_equal (group->code_name, code_name))
+        return group;
+    }
+  return NULL;
+}
+
+static void
+test_list_datasets (Fixture       *f,
+                    gconstpointer  data)
+{
+  TileboxPbListDatasetsResponse *list = list_datasets (f, "");
+  TileboxPbDatasetGroup *open_data, *copernicus, *asf, *demo;
+  TileboxPbDataset *s2, *ers, *weather;
+  g_autoptr(TileboxDescPool) pool = _tilebox_desc_pool_new ();
+  g_autoptr(GError) error = NULL;
+  const TileboxDescMessage *message;
+  const TileboxDescField *field;
+  static const char *const s2_collections[] = { "S2A_S2MSI1C", "S2B_S2MSI1C", "S2A_S2MSI2A", "S2C_S2MSI2A" };
+  static const char *const s2_fields[] = { "time", "id", "ingestion_time", "geometry", "granule_name",
+                                           "processing_level", "product_type", "cloud_cover",
+                                           "orbit_number", "flight_direction" };
+  gsize len;
+  const guint8 *descriptor;
+
+  g_assert_cmpuint (list->datasets->len, ==, 3);
+  g_assert_cmpuint (list->groups->len, ==, 4);
+
+  open_data = find_group (list, "open_data");
+  copernicus = find_group (list, "copernicus");
+  asf = find_group (list, "asf");
+  demo = find_group (list, "demo");
+  g_assert_nonnull (open_data);
+  g_assert_nonnull (copernicus);
+  g_assert_nonnull (asf);
+  g_assert_nonnull (demo);
+  g_assert_cmpstr (open_data->name, ==, "Open data");
+  g_assert_cmpstr (copernicus->name, ==, "Copernicus");
+  g_assert_cmpstr (asf->name, ==, "Alaska Satellite Facility");
+  g_assert_cmpstr (demo->name, ==, "Demo");
+  g_assert_false (open_data->parent_id.set);
+  g_assert_false (demo->parent_id.set);
+  g_assert_true (copernicus->parent_id.set);
+  g_assert_cmpmem (copernicus->parent_id.uuid, 16, open_data->id.uuid, 16);
+  g_assert_cmpmem (asf->parent_id.uuid, 16, open_data->id.uuid, 16);
+
+  s2 = find_dataset (list, TILEBOX_DEMO_SENTINEL2_SLUG);
+  ers = find_dataset (list, TILEBOX_DEMO_ERS_SLUG);
+  weather = find_dataset (list, TILEBOX_DEMO_WEATHER_SLUG);
+  g_assert_nonnull (s2);
+  g_assert_nonnull (ers);
+  g_assert_nonnull (weather);
+
+  g_assert_cmpstr (s2->name, ==, "Sentinel-2 MSI");
+  g_assert_cmpstr (s2->code_name, ==, "sentinel2_msi");
+  g_assert_cmpint (s2->visibility, ==, TILEBOX_VISIBILITY_PUBLIC);
+  g_assert_cmpuint (s2->permissions->len, ==, 1);
+  g_assert_cmpint (g_array_index (s2->permissions, gint, 0), ==, TILEBOX_PERMISSION_ACCESS_DATA);
+  g_assert_true (s2->group_id.set);
+  g_assert_cmpmem (s2->group_id.uuid, 16, copernicus->id.uuid, 16);
+  g_assert_cmpmem (ers->group_id.uuid, 16, asf->id.uuid, 16);
+  g_assert_cmpmem (weather->group_id.uuid, 16, demo->id.uuid, 16);
+
+  g_assert_cmpuint (s2->collections->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      TileboxPbCollectionInfo *info = g_ptr_array_index (s2->collections, i);
+
+      g_assert_cmpstr (info->name, ==, s2_collections[i]);
+      g_assert_true (info->id.set);
+    }
+  g_assert_cmpuint (ers->collections->len, ==, 2);
+  g_assert_cmpuint (weather->collections->len, ==, 2);
+
+  g_assert_true (s2->has_type);
+  g_assert_cmpstr (s2->type.type_url, ==, "datasets.v1.local.Sentinel2Msi");
+  g_assert_cmpint (s2->type.kind, ==, TILEBOX_DATASET_KIND_SPATIOTEMPORAL);
+  g_assert_cmpint (ers->type.kind, ==, TILEBOX_DATASET_KIND_SPATIOTEMPORAL);
+  g_assert_cmpint (weather->type.kind, ==, TILEBOX_DATASET_KIND_TEMPORAL);
+  g_assert_cmpuint (s2->type.field_annotations->len, ==, G_N_ELEMENTS (s2_fields));
+
+  descriptor = g_bytes_get_data (s2->type.descriptor_set, &len);
+  _tilebox_desc_pool_add_file_set (pool, descriptor, len, &error);
+  g_assert_no_error (error);
+  message = _tilebox_desc_pool_lookup_message (pool, "datasets.v1.local.Sentinel2Msi");
+  g_assert_nonnull (message);
+  g_assert_cmpuint (message->fields->len, ==, G_N_ELEMENTS (s2_fields));
+  for (guint i = 0; i < G_N_ELEMENTS (s2_fields); i++)
+    {
+      field = g_ptr_array_index (message->fields, i);
+      g_assert_cmpstr (field->name, ==, s2_fields[i]);
+      g_assert_cmpint (field->number, ==, i + 1);
+    }
+  field = _tilebox_desc_message_find_field_by_name (message, "processing_level");
+  g_assert_cmpint (field->type, ==, TILEBOX_DESC_TYPE_ENUM);
+  g_assert_cmpstr (field->type_name, ==, "datasets.v1.ProcessingLevel");
+  field = _tilebox_desc_message_find_field_by_name (message, "cloud_cover");
+  g_assert_cmpint (field->type, ==, TILEBOX_DESC_TYPE_DOUBLE);
+  g_assert_true (((TileboxPbFieldAnnotation *) g_ptr_array_index (s2->type.field_annotations, 7))->queryable);
+
+  descriptor = g_bytes_get_data (weather->type.descriptor_set, &len);
+  _tilebox_desc_pool_add_file_set (pool, descriptor, len, &error);
+  g_assert_no_error (error);
+  message = _tilebox_desc_pool_lookup_message (pool, "datasets.v1.local.WeatherStations");
+  g_assert_nonnull (message);
+  field = _tilebox_desc_message_find_field_by_name (message, "tags");
+  g_assert_cmpint (field->label, ==, TILEBOX_DESC_LABEL_REPEATED);
+  g_assert_cmpint (field->type, ==, TILEBOX_DESC_TYPE_STRING);
+  field = _tilebox_desc_message_find_field_by_name (message, "pressure");
+  g_assert_cmpint (field->type, ==, TILEBOX_DESC_TYPE_UINT32);
+  g_assert_true (field->explicit_presence);
+
+  list_datasets_free (list);
+}
+
+static void
+test_gzip (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(Response) plain = NULL;
+  g_autoptr(Response) zipped = NULL;
+  g_autoptr(Response) refused = NULL;
+  g_autoptr(Response) small = NULL;
+  g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) base = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+  g_autoptr(GBytes) unzipped = NULL;
+  g_autoptr(GError) error = NULL;
+
+  plain = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", empty, NULL);
+  assert_ok (plain);
+  g_assert_null (soup_message_headers_get_one (plain->headers, "Content-Encoding"));
+  g_assert_cmpuint (g_bytes_get_size (plain->body), >, 1024);
+
+  zipped = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", empty,
+                      "Accept-Encoding", "gzip", NULL);
+  assert_ok (zipped);
+  g_assert_cmpstr (soup_message_headers_get_one (zipped->headers, "Content-Encoding"), ==, "gzip");
+  g_assert_cmpuint (g_bytes_get_size (zipped->body), <, g_bytes_get_size (plain->body));
+
+  base = g_memory_input_stream_new_from_bytes (zipped->body);
+  stream = g_converter_input_stream_new (base, G_CONVERTER (decompressor));
+  g_output_stream_splice (sink, stream, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                          NULL, &error);
+  g_assert_no_error (error);
+  unzipped = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
+  g_assert_true (g_bytes_equal (unzipped, plain->body));
+
+  refused = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", empty,
+                       "Accept-Encoding", "identity, gzip;q=0", NULL);
+  assert_ok (refused);
+  g_assert_null (soup_message_headers_get_one (refused->headers, "Content-Encoding"));
+
+  /* small responses stay plain */
+  {
+    g_autoptr(GByteArray) request = g_byte_array_new ();
+    TileboxPbDeleteDatasetRequest req = { 0 };
+    g_autoptr(GBytes) body = NULL;
+
+    _tilebox_store_new_uuid (req.id.uuid);
+    req.id.set = TRUE;
+    _tilebox_pb_delete_dataset_request_encode (&req, request);
+    body = g_bytes_new (request->data, request->len);
+    small = post_full (f->session, f->url, DATASET_SERVICE "DeleteDataset", "application/proto", body,
+                       "Accept-Encoding", "gzip, deflate", NULL);
+    g_free (assert_connect_error (small, 404, "not_found"));
+    g_assert_null (soup_message_headers_get_one (small->headers, "Content-Encoding"));
+  }
+}
+
+static void
+test_gzip_request (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
+  g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) stream = g_converter_output_stream_new (sink, G_CONVERTER (compressor));
+  g_autoptr(GBytes) zipped = NULL;
+  g_autoptr(Response) response = NULL;
+  g_autoptr(Response) bad = NULL;
+  g_autoptr(GError) error = NULL;
+  TileboxPbGetDatasetRequest req = { 0 };
+  TileboxPbDataset dataset = { 0 };
+
+  req.slug = (char *) TILEBOX_DEMO_WEATHER_SLUG;
+  _tilebox_pb_get_dataset_request_encode (&req, request);
+  g_output_stream_write_all (stream, request->data, request->len, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_close (stream, NULL, &error);
+  g_assert_no_error (error);
+  zipped = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
+
+  response = post_full (f->session, f->url, DATASET_SERVICE "GetDataset", "application/proto", zipped,
+                        "Content-Encoding", "gzip", NULL);
+  assert_ok (response);
+  _tilebox_pb_decode_bytes (dataset, &dataset, response->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (dataset.slug, ==, TILEBOX_DEMO_WEATHER_SLUG);
+  _tilebox_pb_dataset_clear (&dataset);
+
+  bad = post_full (f->session, f->url, DATASET_SERVICE "GetDataset", "application/proto", zipped,
+                   "Content-Encoding", "br", NULL);
+  g_free (assert_connect_error (bad, 501, "unimplemented"));
+}
+
+static void
+test_get_dataset (Fixture       *f,
+                  gconstpointer  data)
+{
+  TileboxPbDataset *by_slug = get_dataset (f, TILEBOX_DEMO_SENTINEL2_SLUG);
+  TileboxPbDataset by_id = { 0 };
+  g_autoptr(Response) response = NULL;
+  g_autoptr(Response) missing = NULL;
+  g_autoptr(Response) missing_id = NULL;
+  g_autoptr(Response) neither = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint8 random_id[16];
+
+  g_assert_cmpstr (by_slug->name, ==, "Sentinel-2 MSI");
+  g_assert_true (by_slug->id.set);
+  g_assert_cmpuint (by_slug->collections->len, ==, 4);
+
+  response = get_dataset_raw (f, NULL, by_slug->id.uuid);
+  assert_ok (response);
+  _tilebox_pb_decode_bytes (dataset, &by_id, response->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (by_id.slug, ==, TILEBOX_DEMO_SENTINEL2_SLUG);
+  g_assert_cmpmem (by_id.id.uuid, 16, by_slug->id.uuid, 16);
+  _tilebox_pb_dataset_clear (&by_id);
+
+  missing = get_dataset_raw (f, "open_data.nowhere.nothing", NULL);
+  message = assert_connect_error (missing, 404, "not_found");
+  g_assert_nonnull (strstr (message, "open_data.nowhere.nothing"));
+  g_clear_pointer (&message, g_free);
+
+  _tilebox_store_new_uuid (random_id);
+  missing_id = get_dataset_raw (f, NULL, random_id);
+  g_free (assert_connect_error (missing_id, 404, "not_found"));
+
+  neither = get_dataset_raw (f, NULL, NULL);
+  g_free (assert_connect_error (neither, 400, "invalid_argument"));
+
+  _tilebox_pb_dataset_free (by_slug);
+}
+
+static void
+test_public_prefix (Fixture       *f,
+                    gconstpointer  data)
+{
+  TileboxPbListDatasetsResponse *list = list_datasets (f, "/public");
+  g_autofree char *path = NULL;
+
+  g_assert_cmpuint (list->datasets->len, ==, 3);
+  path = _tilebox_server_dup_last_request_path (f->server);
+  g_assert_cmpstr (path, ==, "/public/datasets.v1.DatasetService/ListDatasets");
+  list_datasets_free (list);
+}
+
+static void
+test_bad_requests (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GBytes) json = g_bytes_new_static ("{}", 2);
+  g_autoptr(GBytes) garbage = g_bytes_new_static ("\xff\xff\xff", 3);
+  g_autoptr(Response) wrong_type = NULL;
+  g_autoptr(Response) unknown_method = NULL;
+  g_autoptr(Response) unknown_service = NULL;
+  g_autoptr(Response) not_yet = NULL;
+  g_autoptr(Response) bad_body = NULL;
+  g_autoptr(SoupMessage) get = NULL;
+  g_autoptr(GBytes) get_body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *message = NULL;
+
+  wrong_type = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/json", json, NULL);
+  message = assert_connect_error (wrong_type, 415, "invalid_argument");
+  g_assert_nonnull (strstr (message, "application/json"));
+
+  unknown_method = post_full (f->session, f->url, DATASET_SERVICE "Frobnicate", "application/proto", empty, NULL);
+  g_free (assert_connect_error (unknown_method, 404, "unimplemented"));
+  unknown_service = post_full (f->session, f->url, "/nothing.v1.Nothing/Get", "application/proto", empty, NULL);
+  g_free (assert_connect_error (unknown_service, 404, "unimplemented"));
+
+  not_yet = post_full (f->session, f->url, "/datasets.v1.DataAccessService/Query", "application/proto", empty, NULL);
+  g_free (assert_connect_error (not_yet, 501, "unimplemented"));
+
+  bad_body = post_full (f->session, f->url, DATASET_SERVICE "GetDataset", "application/proto", garbage, NULL);
+  g_free (assert_connect_error (bad_body, 400, "invalid_argument"));
+
+  uri = g_strconcat (f->url, DATASET_SERVICE "ListDatasets", NULL);
+  get = soup_message_new ("GET", uri);
+  get_body = soup_session_send_and_read (f->session, get, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (get), ==, 405);
+}
+
+static void
+test_collections_availability (Fixture       *f,
+                               gconstpointer  data)
+{
+  TileboxPbDataset *s2 = get_dataset (f, TILEBOX_DEMO_SENTINEL2_SLUG);
+  TileboxPbDataset *weather = get_dataset (f, TILEBOX_DEMO_WEATHER_SLUG);
+  const TileboxDemoCollection *demo = _tilebox_demo_get_collections ();
+  TileboxPbCollectionInfos infos = { 0 };
+  TileboxPbCollectionInfo berlin = { 0 };
+  TileboxPbCollectionInfo bare = { 0 };
+  g_autoptr(Response) response = NULL;
+  g_autoptr(Response) berlin_response = NULL;
+  g_autoptr(Response) bare_response = NULL;
+  g_autoptr(GError) error = NULL;
+  guint counts[4] = { 0 };
+
+  response = list_collections_raw (f, &s2->id, TRUE, TRUE);
+  assert_ok (response);
+  _tilebox_pb_decode_bytes (collection_infos, &infos, response->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (infos.data->len, ==, 4);
+  for (guint i = 0; i < infos.data->len; i++)
+    {
+      TileboxPbCollectionInfo *info = g_ptr_array_index (infos.data, i);
+
+      g_assert_cmpstr (info->name, ==, demo[i].name);
+      g_assert_true (info->has_count);
+      g_assert_cmpuint (info->count, ==, demo[i].count);
+      counts[i] = info->count;
+      g_assert_true (info->has_availability);
+      g_assert_true (info->availability.has_start);
+      g_assert_true (info->availability.has_end);
+      g_assert_true (info->availability.end_inclusive);
+      g_assert_false (info->availability.start_exclusive);
+      g_assert_cmpint (info->availability.start.seconds, >=, DEMO_START_S);
+      g_assert_cmpint (info->availability.end.seconds, <, DEMO_START_S + 365 * 86400);
+      g_assert_cmpint (timestamp_ms (&info->availability.start), <, timestamp_ms (&info->availability.end));
+    }
+  /* distinct sizes, for concurrent-loading demos */
+  g_assert_cmpuint (counts[0], >, counts[1]);
+  g_assert_cmpuint (counts[1], >, counts[2]);
+  g_assert_cmpuint (counts[2], >, counts[3]);
+  _tilebox_pb_collection_infos_clear (&infos);
+
+  /* berlin: hourly on the hour from 2025-01-01T00:00:00Z */
+  berlin_response = get_collection_raw (f, &weather->id, "berlin", TRUE, TRUE);
+  assert_ok (berlin_response);
+  _tilebox_pb_decode_bytes (collection_info, &berlin, berlin_response->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (berlin.name, ==, "berlin");
+  g_assert_cmpuint (berlin.count, ==, 500);
+  g_assert_cmpint (berlin.availability.start.seconds, ==, DEMO_START_S);
+  g_assert_cmpint (berlin.availability.start.nanos, ==, 0);
+  g_assert_cmpint (berlin.availability.end.seconds, ==, DEMO_START_S + 499 * 3600);
+  g_assert_true (berlin.availability.end_inclusive);
+  _tilebox_pb_collection_info_clear (&berlin);
+
+  bare_response = get_collection_raw (f, &weather->id, "munich", FALSE, FALSE);
+  assert_ok (bare_response);
+  _tilebox_pb_decode_bytes (collection_info, &bare, bare_response->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bare.name, ==, "munich");
+  g_assert_true (bare.id.set);
+  g_assert_false (bare.has_count);
+  g_assert_false (bare.has_availability);
+  _tilebox_pb_collection_info_clear (&bare);
+
+  _tilebox_pb_dataset_free (s2);
+  _tilebox_pb_dataset_free (weather);
+}
+
+static void
+test_dataset_lifecycle (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Response) created_response = NULL;
+  g_autoptr(Response) duplicate = NULL;
+  g_autoptr(Response) unnamed = NULL;
+  g_autoptr(Response) bad_code = NULL;
+  g_autoptr(Response) collection_response = NULL;
+  g_autoptr(Response) collection_duplicate = NULL;
+  g_autoptr(Response) collection_unnamed = NULL;
+  g_autoptr(Response) collection_orphan = NULL;
+  g_autoptr(Response) collection_get = NULL;
+  g_autoptr(Response) collection_missing = NULL;
+  g_autoptr(Response) list_response = NULL;
+  g_autoptr(Response) delete_collection = NULL;
+  g_autoptr(Response) collection_gone = NULL;
+  g_autoptr(Response) deleted = NULL;
+  g_autoptr(Response) dataset_gone = NULL;
+  g_autoptr(Response) delete_again = NULL;
+  g_autoptr(TileboxDescPool) pool = _tilebox_desc_pool_new ();
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  TileboxPbDataset created = { 0 };
+  TileboxPbCollectionInfo collection = { 0 };
+  TileboxPbCollectionInfo fetched = { 0 };
+  TileboxPbCollectionInfos infos = { 0 };
+  TileboxPbDeleteDatasetResponse trash = { 0 };
+  TileboxPbDeleteCollectionRequest delete_req = { 0 };
+  TileboxPbId nowhere = { TRUE, { 0 } };
+  const TileboxDescMessage *message_desc;
+  const TileboxDescField *field;
+  TileboxPbDataset *reloaded;
+  gsize len;
+  const guint8 *descriptor;
+  static const char *const fields[] = { "time", "id", "ingestion_time", "value", "tags", "level" };
+
+  created_response = create_dataset_raw (f, "My Test Dataset", NULL, TILEBOX_DATASET_KIND_TEMPORAL);
+  assert_ok (created_response);
+  _tilebox_pb_decode_bytes (dataset, &created, created_response->body, &error);
+  g_assert_no_error (error);
+  g_assert_true (created.id.set);
+  g_assert_cmpint (created.id.uuid[6] >> 4, ==, 4); /* a version 4 UUID */
+  g_assert_cmpstr (created.name, ==, "My Test Dataset");
+  g_assert_cmpstr (created.code_name, ==, "my_test_dataset");
+  g_assert_cmpstr (created.slug, ==, "local.my_test_dataset");
+  g_assert_cmpstr (created.summary, ==, "A dataset made by a test");
+  g_assert_cmpint (created.visibility, ==, TILEBOX_VISIBILITY_PRIVATE);
+  g_assert_true (created.type_editable);
+  g_assert_cmpuint (created.collections->len, ==, 0);
+  g_assert_true (created.has_type);
+  g_assert_cmpstr (created.type.type_url, ==, "datasets.v1.local.MyTestDataset");
+  g_assert_cmpint (created.type.kind, ==, TILEBOX_DATASET_KIND_TEMPORAL);
+  g_assert_cmpuint (created.type.field_annotations->len, ==, G_N_ELEMENTS (fields));
+  {
+    TileboxPbFieldAnnotation *annotation = g_ptr_array_index (created.type.field_annotations, 3);
+
+    g_assert_cmpstr (annotation->description, ==, "A measured value");
+    g_assert_cmpstr (annotation->example_value, ==, "4.2");
+    g_assert_true (annotation->queryable);
+  }
+  descriptor = g_bytes_get_data (created.type.descriptor_set, &len);
+  _tilebox_desc_pool_add_file_set (pool, descriptor, len, &error);
+  g_assert_no_error (error);
+  message_desc = _tilebox_desc_pool_lookup_message (pool, created.type.type_url);
+  g_assert_nonnull (message_desc);
+  g_assert_cmpuint (message_desc->fields->len, ==, G_N_ELEMENTS (fields));
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      field = g_ptr_array_index (message_desc->fields, i);
+      g_assert_cmpstr (field->name, ==, fields[i]);
+      g_assert_cmpint (field->number, ==, i + 1);
+    }
+  field = _tilebox_desc_message_find_field_by_name (message_desc, "level");
+  g_assert_cmpstr (field->type_name, ==, "datasets.v1.ProcessingLevel");
+  field = _tilebox_desc_message_find_field_by_name (message_desc, "tags");
+  g_assert_cmpint (field->label, ==, TILEBOX_DESC_LABEL_REPEATED);
+
+  duplicate = create_dataset_raw (f, "My Test Dataset", NULL, TILEBOX_DATASET_KIND_TEMPORAL);
+  g_free (assert_connect_error (duplicate, 409, "already_exists"));
+  unnamed = create_dataset_raw (f, "", NULL, TILEBOX_DATASET_KIND_TEMPORAL);
+  g_free (assert_connect_error (unnamed, 400, "invalid_argument"));
+  bad_code = create_dataset_raw (f, "Fine", "Not A Code Name", TILEBOX_DATASET_KIND_TEMPORAL);
+  g_free (assert_connect_error (bad_code, 400, "invalid_argument"));
+
+  /* collections */
+  collection_response = create_collection_raw (f, &created.id, "first");
+  assert_ok (collection_response);
+  _tilebox_pb_decode_bytes (collection_info, &collection, collection_response->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (collection.name, ==, "first");
+  g_assert_true (collection.id.set);
+
+  collection_duplicate = create_collection_raw (f, &created.id, "first");
+  g_free (assert_connect_error (collection_duplicate, 409, "already_exists"));
+  collection_unnamed = create_collection_raw (f, &created.id, "");
+  g_free (assert_connect_error (collection_unnamed, 400, "invalid_argument"));
+  _tilebox_store_new_uuid (nowhere.uuid);
+  collection_orphan = create_collection_raw (f, &nowhere, "orphan");
+  g_free (assert_connect_error (collection_orphan, 404, "not_found"));
+
+  collection_get = get_collection_raw (f, &created.id, "first", TRUE, TRUE);
+  assert_ok (collection_get);
+  _tilebox_pb_decode_bytes (collection_info, &fetched, collection_get->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (fetched.id.uuid, 16, collection.id.uuid, 16);
+  g_assert_true (fetched.has_count);
+  g_assert_cmpuint (fetched.count, ==, 0);
+  g_assert_false (fetched.has_availability);
+
+  collection_missing = get_collection_raw (f, &created.id, "second", FALSE, FALSE);
+  message = assert_connect_error (collection_missing, 404, "not_found");
+  g_assert_nonnull (strstr (message, "second"));
+  g_assert_nonnull (strstr (message, "local.my_test_dataset"));
+
+  reloaded = get_dataset (f, "local.my_test_dataset");
+  g_assert_cmpuint (reloaded->collections->len, ==, 1);
+  g_assert_cmpstr (((TileboxPbCollectionInfo *) g_ptr_array_index (reloaded->collections, 0))->name, ==, "first");
+  _tilebox_pb_dataset_free (reloaded);
+
+  list_response = list_collections_raw (f, &created.id, FALSE, FALSE);
+  assert_ok (list_response);
+  _tilebox_pb_decode_bytes (collection_infos, &infos, list_response->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (infos.data->len, ==, 1);
+  _tilebox_pb_collection_infos_clear (&infos);
+
+  delete_req.collection_id = collection.id;
+  delete_req.dataset_id = created.id;
+  _tilebox_pb_delete_collection_request_encode (&delete_req, request);
+  delete_collection = post_proto (f, COLLECTION_SERVICE "DeleteCollection", request);
+  assert_ok (delete_collection);
+  collection_gone = get_collection_raw (f, &created.id, "first", FALSE, FALSE);
+  g_free (assert_connect_error (collection_gone, 404, "not_found"));
+
+  /* the dataset */
+  deleted = delete_dataset_raw (f, &created.id);
+  assert_ok (deleted);
+  _tilebox_pb_decode_bytes (delete_dataset_response, &trash, deleted->body, &error);
+  g_assert_no_error (error);
+  g_assert_true (trash.trashed);
+  dataset_gone = get_dataset_raw (f, "local.my_test_dataset", NULL);
+  g_free (assert_connect_error (dataset_gone, 404, "not_found"));
+  delete_again = delete_dataset_raw (f, &created.id);
+  g_free (assert_connect_error (delete_again, 404, "not_found"));
+
+  _tilebox_pb_collection_info_clear (&collection);
+  _tilebox_pb_collection_info_clear (&fetched);
+  _tilebox_pb_dataset_clear (&created);
+}
+
+static void
+test_delete_dataset_cascades (Fixture       *f,
+                              gconstpointer  data)
+{
+  TileboxPbDataset *weather = get_dataset (f, TILEBOX_DEMO_WEATHER_SLUG);
+  g_autoptr(Response) deleted = NULL;
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+
+  deleted = delete_dataset_raw (f, &weather->id);
+  assert_ok (deleted);
+
+  _tilebox_server_lock (f->server);
+  db = _tilebox_server_get_store (f->server) ? _tilebox_store_get_db (_tilebox_server_get_store (f->server)) : NULL;
+  g_assert_nonnull (db);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT (SELECT count (*) FROM collections), "
+                                           "(SELECT count (*) FROM datapoints)", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 6);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 3000 + 1800 + 900 + 300 + 600 + 400);
+  sqlite3_finalize (stmt);
+  _tilebox_server_unlock (f->server);
+
+  _tilebox_pb_dataset_free (weather);
+}
+
+static void
+test_update_dataset (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(Response) created_response = create_dataset_raw (f, "Updatable", NULL, TILEBOX_DATASET_KIND_SPATIOTEMPORAL);
+  g_autoptr(Response) updated_response = NULL;
+  g_autoptr(Response) missing = NULL;
+  g_autoptr(Response) frozen = NULL;
+  g_autoptr(GError) error = NULL;
+  TileboxPbDataset created = { 0 };
+  TileboxPbDataset updated = { 0 };
+  TileboxPbUpdateDatasetRequest req = { 0 };
+  TileboxPbDataset *s2 = get_dataset (f, TILEBOX_DEMO_SENTINEL2_SLUG);
+
+  assert_ok (created_response);
+  _tilebox_pb_decode_bytes (dataset, &created, created_response->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (created.type.kind, ==, TILEBOX_DATASET_KIND_SPATIOTEMPORAL);
+  /* time, id, ingestion_time, geometry, then value, tags, level */
+  g_assert_cmpuint (created.type.field_annotations->len, ==, 7);
+
+  {
+    g_autoptr(GByteArray) request = g_byte_array_new ();
+
+    req.id = created.id;
+    req.name = (char *) "Updated name";
+    req.summary = (char *) "Updated summary";
+    req.has_type = TRUE;
+    req.type.kind = TILEBOX_DATASET_KIND_TEMPORAL;
+    req.type.fields = g_ptr_array_new_with_free_func (_tilebox_pb_field_free);
+    _tilebox_pb_update_dataset_request_encode (&req, request);
+    g_ptr_array_unref (req.type.fields);
+    updated_response = post_proto (f, DATASET_SERVICE "UpdateDataset", request);
+  }
+  assert_ok (updated_response);
+  _tilebox_pb_decode_bytes (dataset, &updated, updated_response->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (updated.name, ==, "Updated name");
+  g_assert_cmpstr (updated.summary, ==, "Updated summary");
+  g_assert_cmpstr (updated.slug, ==, "local.updatable");
+  g_assert_cmpint (updated.type.kind, ==, TILEBOX_DATASET_KIND_TEMPORAL);
+  g_assert_cmpuint (updated.type.field_annotations->len, ==, 3);
+
+  {
+    g_autoptr(GByteArray) request = g_byte_array_new ();
+    TileboxPbUpdateDatasetRequest missing_req = { 0 };
+
+    missing_req.id.set = TRUE;
+    _tilebox_store_new_uuid (missing_req.id.uuid);
+    missing_req.name = (char *) "x";
+    _tilebox_pb_update_dataset_request_encode (&missing_req, request);
+    missing = post_proto (f, DATASET_SERVICE "UpdateDataset", request);
+    g_free (assert_connect_error (missing, 404, "not_found"));
+  }
+  {
+    g_autoptr(GByteArray) request = g_byte_array_new ();
+    TileboxPbUpdateDatasetRequest frozen_req = { 0 };
+
+    frozen_req.id = s2->id;
+    frozen_req.has_type = TRUE;
+    frozen_req.type.kind = TILEBOX_DATASET_KIND_TEMPORAL;
+    _tilebox_pb_update_dataset_request_encode (&frozen_req, request);
+    frozen = post_proto (f, DATASET_SERVICE "UpdateDataset", request);
+    g_free (assert_connect_error (frozen, 400, "failed_precondition"));
+  }
+
+  _tilebox_pb_dataset_free (s2);
+  _tilebox_pb_dataset_clear (&created);
+  _tilebox_pb_dataset_clear (&updated);
+}
+
+static void
+test_api_key (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(Response) none = NULL;
+  g_autoptr(Response) wrong = NULL;
+  g_autoptr(Response) right = NULL;
+  g_autoptr(Response) created = NULL;
+  g_autoptr(Response) public_list = NULL;
+  g_autoptr(Response) public_get_private = NULL;
+  g_autoptr(Response) public_get_public = NULL;
+  g_autoptr(Response) public_write = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *authorization = NULL;
+  TileboxPbListDatasetsResponse list = { 0 };
+  TileboxPbDataset dataset = { 0 };
+
+  _tilebox_server_set_api_key (f->server, "s3cret");
+
+  none = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", empty, NULL);
+  g_free (assert_connect_error (none, 401, "unauthenticated"));
+  wrong = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", empty,
+                     "Authorization", "Bearer nope", NULL);
+  g_free (assert_connect_error (wrong, 401, "unauthenticated"));
+  right = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", empty,
+                     "Authorization", "Bearer s3cret", NULL);
+  assert_ok (right);
+  authorization = _tilebox_server_dup_last_request_header (f->server, "Authorization");
+  g_assert_cmpstr (authorization, ==, "Bearer s3cret");
+
+  /* a private dataset, made with the key */
+  {
+    g_autoptr(GByteArray) request = g_byte_array_new ();
+    TileboxPbCreateDatasetRequest req = { 0 };
+    g_autoptr(GBytes) body = NULL;
+
+    req.name = (char *) "Secret data";
+    _tilebox_pb_create_dataset_request_encode (&req, request);
+    body = g_bytes_new (request->data, request->len);
+    created = post_full (f->session, f->url, DATASET_SERVICE "CreateDataset", "application/proto", body,
+                         "Authorization", "Bearer s3cret", NULL);
+    assert_ok (created);
+  }
+
+  public_list = post_full (f->session, f->url, "/public" DATASET_SERVICE "ListDatasets", "application/proto",
+                           empty, NULL);
+  assert_ok (public_list);
+  _tilebox_pb_decode_bytes (list_datasets_response, &list, public_list->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list.datasets->len, ==, 3);
+  g_assert_null (find_dataset (&list, "local.secret_data"));
+  g_assert_cmpuint (list.groups->len, ==, 4);
+  _tilebox_pb_list_datasets_response_clear (&list);
+
+  {
+    g_autoptr(GByteArray) request = g_byte_array_new ();
+    TileboxPbGetDatasetRequest req = { 0 };
+    g_autoptr(GBytes) body = NULL;
+
+    req.slug = (char *) "local.secret_data";
+    _tilebox_pb_get_dataset_request_encode (&req, request);
+    body = g_bytes_new (request->data, request->len);
+    public_get_private = post_full (f->session, f->url, "/public" DATASET_SERVICE "GetDataset",
+                                    "application/proto", body, NULL);
+    g_free (assert_connect_error (public_get_private, 403, "permission_denied"));
+  }
+  {
+    g_autoptr(GByteArray) request = g_byte_array_new ();
+    TileboxPbGetDatasetRequest req = { 0 };
+    g_autoptr(GBytes) body = NULL;
+
+    req.slug = (char *) TILEBOX_DEMO_ERS_SLUG;
+    _tilebox_pb_get_dataset_request_encode (&req, request);
+    body = g_bytes_new (request->data, request->len);
+    public_get_public = post_full (f->session, f->url, "/public" DATASET_SERVICE "GetDataset",
+                                   "application/proto", body, NULL);
+    assert_ok (public_get_public);
+    _tilebox_pb_decode_bytes (dataset, &dataset, public_get_public->body, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (dataset.slug, ==, TILEBOX_DEMO_ERS_SLUG);
+  }
+  {
+    g_autoptr(GByteArray) request = g_byte_array_new ();
+    TileboxPbCreateCollectionRequest req = { 0 };
+    g_autoptr(GBytes) body = NULL;
+
+    req.dataset_id = dataset.id;
+    req.name = (char *) "sneaky";
+    _tilebox_pb_create_collection_request_encode (&req, request);
+    body = g_bytes_new (request->data, request->len);
+    public_write = post_full (f->session, f->url, "/public" COLLECTION_SERVICE "CreateCollection",
+                              "application/proto", body, NULL);
+    g_free (assert_connect_error (public_write, 401, "unauthenticated"));
+  }
+
+  _tilebox_pb_dataset_clear (&dataset);
+}
+
+static void
+test_fail_next (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  guint before = _tilebox_server_get_request_count (f->server);
+
+  _tilebox_server_fail_next (f->server, 2, 503, "unavailable", 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(Response) failed = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                              "application/proto", empty, NULL);
+
+      g_free (assert_connect_error (failed, 503, "unavailable"));
+      g_assert_cmpstr (soup_message_headers_get_one (failed->headers, "Retry-After"), ==, "1");
+    }
+  {
+    g_autoptr(Response) ok = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                        "application/proto", empty, NULL);
+    assert_ok (ok);
+    g_assert_null (soup_message_headers_get_one (ok->headers, "Retry-After"));
+  }
+
+  _tilebox_server_fail_next (f->server, 1, 502, NULL, 0);
+  {
+    g_autoptr(Response) proxy = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                           "application/proto", empty, NULL);
+
+    g_assert_cmpuint (proxy->status, ==, 502);
+    g_assert_cmpstr (soup_message_headers_get_content_type (proxy->headers, NULL), ==, "text/plain");
+    g_assert_null (soup_message_headers_get_one (proxy->headers, "Retry-After"));
+  }
+  {
+    g_autoptr(Response) ok = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                        "application/proto", empty, NULL);
+    assert_ok (ok);
+  }
+  g_assert_cmpuint (_tilebox_server_get_request_count (f->server), ==, before + 5);
+}
+
+static void
+test_latency (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  gint64 start;
+  gint64 fast, slow;
+
+  start = g_get_monotonic_time ();
+  {
+    g_autoptr(Response) prompt = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                            "application/proto", empty, NULL);
+    assert_ok (prompt);
+  }
+  fast = g_get_monotonic_time () - start;
+
+  _tilebox_server_set_latency_ms (f->server, 300);
+  start = g_get_monotonic_time ();
+  {
+    g_autoptr(Response) delayed = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                             "application/proto", empty, NULL);
+    assert_ok (delayed);
+  }
+  slow = g_get_monotonic_time () - start;
+  _tilebox_server_set_latency_ms (f->server, 0);
+
+  g_test_message ("without latency %" G_GINT64_FORMAT " us, with 300 ms %" G_GINT64_FORMAT " us", fast, slow);
+  g_assert_cmpint (slow, >=, 290 * 1000);
+  g_assert_cmpint (slow, >, fast + 200 * 1000);
+}
+
+static void
+test_request_headers (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(Response) response = NULL;
+  g_autofree char *timeout = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *user_agent = NULL;
+  g_autofree char *absent = NULL;
+  g_autofree char *path = NULL;
+
+  response = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", empty,
+                        "Connect-Protocol-Version", "1", "Connect-Timeout-Ms", "15000",
+                        "User-Agent", "test-server/1", NULL);
+  assert_ok (response);
+  timeout = _tilebox_server_dup_last_request_header (f->server, "Connect-Timeout-Ms");
+  version = _tilebox_server_dup_last_request_header (f->server, "connect-protocol-version");
+  content_type = _tilebox_server_dup_last_request_header (f->server, "Content-Type");
+  user_agent = _tilebox_server_dup_last_request_header (f->server, "User-Agent");
+  absent = _tilebox_server_dup_last_request_header (f->server, "Authorization");
+  path = _tilebox_server_dup_last_request_path (f->server);
+  g_assert_cmpstr (timeout, ==, "15000");
+  g_assert_cmpstr (version, ==, "1");
+  g_assert_cmpstr (content_type, ==, "application/proto");
+  g_assert_cmpstr (user_agent, ==, "test-server/1");
+  g_assert_null (absent);
+  g_assert_cmpstr (path, ==, DATASET_SERVICE "ListDatasets");
+}
+
+/* The stored demo datapoints: ids start with the time and hash the content. */
+static void
+test_demo_datapoints (Fixture       *f,
+                      gconstpointer  data)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  guint rows = 0;
+  gint64 previous_time = G_MININT64;
+  g_autoptr(GByteArray) previous_id = g_byte_array_new ();
+
+  _tilebox_server_lock (f->server);
+  db = _tilebox_store_get_db (_tilebox_server_get_store (f->server));
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT d.id, d.time_ms, d.ingestion_time_ns, d.data FROM datapoints d "
+                                       "JOIN collections c ON c.id = d.collection_id "
+                                       "WHERE c.name = 'S2B_S2MSI1C' ORDER BY d.time_ms, d.id",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const guint8 *id = sqlite3_column_blob (stmt, 0);
+      gint64 time_ms = sqlite3_column_int64 (stmt, 1);
+      gint64 ingestion_ns = sqlite3_column_int64 (stmt, 2);
+      const guint8 *blob = sqlite3_column_blob (stmt, 3);
+      gsize len = sqlite3_column_bytes (stmt, 3);
+      g_autoptr(GByteArray) content = g_byte_array_new ();
+      TileboxPbReader reader;
+      guint64 id_time = 0;
+      guint8 derived[16];
+      gboolean seen_id = FALSE, seen_time = FALSE;
+      int rc;
+
+      g_assert_cmpint (sqlite3_column_bytes (stmt, 0), ==, 16);
+      for (guint i = 0; i < 6; i++)
+        id_time = (id_time << 8) | id[i];
+      g_assert_cmpint ((gint64) id_time, ==, time_ms);
+      g_assert_cmpint (time_ms, >, previous_time);
+      if (previous_id->len > 0)
+        g_assert_true (memcmp (previous_id->data, id, 16) < 0);
+      g_byte_array_set_size (previous_id, 0);
+      g_byte_array_append (previous_id, id, 16);
+      previous_time = time_ms;
+      g_assert_cmpint (ingestion_ns / 1000000, >, time_ms);
+
+      /* the content without fields 2 and 3 hashes to the id's tail */
+      _tilebox_pb_reader_init (&reader, blob, len);
+      while ((rc = _tilebox_pb_reader_next (&reader, NULL)) > 0)
+        {
+          gsize start = reader.pos;
+          guint32 field = reader.field;
+          gsize tag_start;
+
+          /* find the start of this tag: re-encode it */
+          {
+            g_autoptr(GByteArray) tag = g_byte_array_new ();
+            _tilebox_pb_write_tag (tag, reader.field, reader.wire_type);
+            tag_start = start - tag->len;
+          }
+          if (field == 1)
+            {
+              TileboxPbTimestamp ts = { 0 };
+
+              g_assert_true (_tilebox_pb_read_timestamp (&reader, &ts, NULL));
+              g_assert_cmpint (timestamp_ms (&ts), ==, time_ms);
+              seen_time = TRUE;
+            }
+          else if (field == 2)
+            {
+              TileboxPbId read_id = { 0 };
+
+              g_assert_true (_tilebox_pb_read_id (&reader, &read_id, NULL));
+              g_assert_cmpmem (read_id.uuid, 16, id, 16);
+              seen_id = TRUE;
+              continue;
+            }
+          else
+            {
+              g_assert_true (_tilebox_pb_skip (&reader, NULL));
+            }
+          if (field != 3)
+            g_byte_array_append (content, blob + tag_start, reader.pos - tag_start);
+        }
+      g_assert_cmpint (rc, ==, 0);
+      g_assert_true (seen_id);
+      g_assert_true (seen_time);
+      _tilebox_demo_derive_datapoint_id (time_ms, content->data, content->len, derived);
+      g_assert_cmpmem (derived, 16, id, 16);
+      rows++;
+    }
+  sqlite3_finalize (stmt);
+  _tilebox_server_unlock (f->server);
+  g_assert_cmpuint (rows, ==, 1800);
+}
+
+static void
+test_demo_deterministic (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxServer) a = _tilebox_server_new (NULL, &error);
+  g_autoptr(TileboxServer) b = _tilebox_server_new (NULL, &error);
+  gint64 start = g_get_monotonic_time ();
+  sqlite3_stmt *stmt_a, *stmt_b;
+  guint rows = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (_tilebox_server_load_demo (a, &error));
+  g_assert_no_error (error);
+  g_test_message ("demo loaded in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_true (_tilebox_server_load_demo (b, &error));
+  g_assert_no_error (error);
+  /* loading twice is harmless */
+  g_assert_true (_tilebox_server_load_demo (b, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_tilebox_store_get_db (_tilebox_server_get_store (a)),
+                                       "SELECT collection_id, id, data FROM datapoints ORDER BY collection_id, id",
+                                       -1, &stmt_a, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (_tilebox_store_get_db (_tilebox_server_get_store (b)),
+                                       "SELECT collection_id, id, data FROM datapoints ORDER BY collection_id, id",
+                                       -1, &stmt_b, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt_a) == SQLITE_ROW)
+    {
+      g_assert_cmpint (sqlite3_step (stmt_b), ==, SQLITE_ROW);
+      for (int col = 0; col < 3; col++)
+        g_assert_cmpmem (sqlite3_column_blob (stmt_a, col), sqlite3_column_bytes (stmt_a, col),
+                         sqlite3_column_blob (stmt_b, col), sqlite3_column_bytes (stmt_b, col));
+      rows++;
+    }
+  g_assert_cmpint (sqlite3_step (stmt_b), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt_a);
+  sqlite3_finalize (stmt_b);
+  g_assert_cmpuint (rows, ==, 7750);
+}
+
+static void
+test_store_versions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tilebox-store-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *junk = NULL;
+  TileboxStore *store;
+  sqlite3_stmt *stmt;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "store.db", NULL);
+  store = _tilebox_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (_tilebox_store_get_db (store), "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, TILEBOX_STORE_SCHEMA_VERSION);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (_tilebox_store_get_db (store), "PRAGMA foreign_keys", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  sqlite3_finalize (stmt);
+  /* from the future */
+  g_assert_cmpint (sqlite3_exec (_tilebox_store_get_db (store), "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  _tilebox_store_close (store);
+
+  store = _tilebox_store_open (path, &error);
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_FAILED_PRECONDITION);
+  g_assert_null (store);
+  g_clear_error (&error);
+
+  /* not a database at all */
+  junk = g_build_filename (dir, "junk.db", NULL);
+  g_file_set_contents (junk, "this is not a database, not at all, no, not even a little bit.....", -1, &error);
+  g_assert_no_error (error);
+  store = _tilebox_store_open (junk, &error);
+  g_assert_nonnull (error);
+  g_assert_null (store);
+  g_clear_error (&error);
+
+  g_unlink (path);
+  g_unlink (junk);
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_rmdir (dir);
+}
+
+/* --- the program ---------------------------------------------------------------- */
+
+static char *
+server_program_path (void)
+{
+  const char *env = g_getenv ("TILEBOX_SERVER_PATH");
+  char *path;
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  path = g_test_build_filename (G_TEST_BUILT, "..", "tilebox", "server", "tilebox-server", NULL);
+  return path;
+}
+
+typedef struct {
+  GSubprocess *process;
+  char *url;
+} Program;
+
+static gboolean
+program_start (Program     *program,
+               const char  *first_arg,
+               ...)
+{
+  g_autofree char *path = server_program_path ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  const char *arg;
+  va_list args;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_autofree char *message = g_strdup_printf ("tilebox-server not found at %s", path);
+      g_test_skip (message);
+      return FALSE;
+    }
+
+  g_ptr_array_add (argv, path);
+  va_start (args, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  program->process = g_subprocess_newv ((const char *const *) argv->pdata,
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (program->process));
+  program->url = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (program->url);
+  g_assert_true (g_str_has_prefix (program->url, "http://127.0.0.1:"));
+  return TRUE;
+}
+
+static void
+program_stop (Program *program)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (program->process, SIGTERM);
+  g_subprocess_wait (program->process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (program->process));
+  g_assert_cmpint (g_subprocess_get_exit_status (program->process), ==, 0);
+  g_clear_object (&program->process);
+  g_clear_pointer (&program->url, g_free);
+}
+
+static void
+test_program (void)
+{
+  Program program = { 0 };
+  g_autoptr(SoupSession) session = new_session ();
+  g_autoptr(Response) response = NULL;
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *port_arg = NULL;
+  TileboxPbListDatasetsResponse list = { 0 };
+
+  if (!program_start (&program, "--port", "0", "--demo", NULL))
+    return;
+
+  response = post_full (session, program.url, DATASET_SERVICE "ListDatasets", "application/proto", empty, NULL);
+  assert_ok (response);
+  _tilebox_pb_decode_bytes (list_datasets_response, &list, response->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list.datasets->len, ==, 3);
+  _tilebox_pb_list_datasets_response_clear (&list);
+
+  /* a second server on the same port fails clearly */
+  {
+    g_autoptr(GSubprocess) second = NULL;
+    g_autofree char *err = NULL;
+    const char *port = strrchr (program.url, ':') + 1;
+
+    path = server_program_path ();
+    second = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                               path, "--port", port, NULL);
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (second, NULL, NULL, NULL, &err, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_subprocess_get_if_exited (second));
+    g_assert_cmpint (g_subprocess_get_exit_status (second), ==, 1);
+    g_assert_nonnull (strstr (err, port));
+  }
+  /* and so do bad options */
+  {
+    g_autoptr(GSubprocess) bad = NULL;
+    g_autofree char *err = NULL;
+
+    bad = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                            path, "--port", "70000", NULL);
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (bad, NULL, NULL, NULL, &err, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_subprocess_get_exit_status (bad), ==, 1);
+    g_assert_nonnull (strstr (err, "70000"));
+  }
+
+  program_stop (&program);
+}
+
+static void
+test_program_persistence (void)
+{
+  Program program = { 0 };
+  g_autoptr(SoupSession) session = new_session ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tilebox-server-XXXXXX", &error);
+  g_autofree char *db = NULL;
+  TileboxPbId dataset_id = { 0 };
+
+  g_assert_no_error (error);
+  db = g_build_filename (dir, "tilebox.db", NULL);
+
+  if (!program_start (&program, "--port", "0", "--demo", "--db", db, NULL))
+    {
+      g_rmdir (dir);
+      return;
+    }
+  {
+    Fixture f = { .session = session, .url = program.url };
+    TileboxPbDataset *weather = get_dataset (&f, TILEBOX_DEMO_WEATHER_SLUG);
+    g_autoptr(Response) created = create_collection_raw (&f, &weather->id, "hamburg");
+
+    assert_ok (created);
+    dataset_id = weather->id;
+    _tilebox_pb_dataset_free (weather);
+  }
+  program_stop (&program);
+
+  /* again, same file, with --demo again: nothing is loaded twice */
+  if (!program_start (&program, "--port", "0", "--demo", "--db", db, NULL))
+    return;
+  {
+    Fixture f = { .session = session, .url = program.url };
+    g_autoptr(Response) listed = list_collections_raw (&f, &dataset_id, FALSE, TRUE);
+    TileboxPbCollectionInfos infos = { 0 };
+    g_autoptr(Response) all = NULL;
+    TileboxPbListDatasetsResponse *list;
+
+    assert_ok (listed);
+    _tilebox_pb_decode_bytes (collection_infos, &infos, listed->body, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (infos.data->len, ==, 3);
+    g_assert_cmpstr (((TileboxPbCollectionInfo *) g_ptr_array_index (infos.data, 2))->name, ==, "hamburg");
+    g_assert_cmpuint (((TileboxPbCollectionInfo *) g_ptr_array_index (infos.data, 0))->count, ==, 500);
+    _tilebox_pb_collection_infos_clear (&infos);
+
+    list = list_datasets (&f, "");
+    g_assert_cmpuint (list->datasets->len, ==, 3);
+    list_datasets_free (list);
+  }
+  program_stop (&program);
+
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (dir, name, NULL);
+        g_unlink (file);
+      }
+  }
+  g_rmdir (dir);
+}
+
+static void
+test_empty (Fixture       *f,
+            gconstpointer  data)
+{
+  TileboxPbListDatasetsResponse *list = list_datasets (f, "/public");
+
+  g_assert_cmpuint (list->datasets->len, ==, 0);
+  g_assert_cmpuint (list->groups->len, ==, 0);
+  list_datasets_free (list);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/server/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("list-datasets", test_list_datasets);
+  ADD ("gzip", test_gzip);
+  ADD ("gzip-request", test_gzip_request);
+  ADD ("get-dataset", test_get_dataset);
+  ADD ("public-prefix", test_public_prefix);
+  ADD ("bad-requests", test_bad_requests);
+  ADD ("collections/availability", test_collections_availability);
+  ADD ("dataset/lifecycle", test_dataset_lifecycle);
+  ADD ("dataset/delete-cascades", test_delete_dataset_cascades);
+  ADD ("dataset/update", test_update_dataset);
+  ADD ("api-key", test_api_key);
+  ADD ("fail-next", test_fail_next);
+  ADD ("latency", test_latency);
+  ADD ("request-headers", test_request_headers);
+  ADD ("demo/datapoints", test_demo_datapoints);
+  g_test_add ("/server/empty", Fixture, NULL, fixture_setup_empty, test_empty, fixture_teardown);
+  g_test_add_func ("/server/demo/deterministic", test_demo_deterministic);
+  g_test_add_func ("/server/store/versions", test_store_versions);
+  g_test_add_func ("/server/program/run", test_program);
+  g_test_add_func ("/server/program/persistence", test_program_persistence);
+
+  return g_test_run ();
+}

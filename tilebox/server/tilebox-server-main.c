@@ -1,0 +1,140 @@
+/* tilebox-server-main.c: the tilebox-server program
+ *
+ * Copyright 2026 The libtilebox authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Runs the local Tilebox server on 127.0.0.1 until SIGINT or SIGTERM. The
+ * first line on stdout is the base URL once the server accepts
+ * connections, so that scripts and tests can read it.
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <glib.h>
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+
+#include "tilebox-server-private.h"
+
+#define DEFAULT_PORT 8080
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+fail (const char *format,
+      ...) G_GNUC_PRINTF (1, 2);
+
+static int
+fail (const char *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("tilebox-server: %s\n", message);
+  return EXIT_FAILURE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *api_key = NULL;
+  g_autofree char *url = NULL;
+  gint port = DEFAULT_PORT;
+  gint latency_ms = 0;
+  gboolean demo = FALSE;
+  gboolean verbose = FALSE;
+  gboolean version = FALSE;
+  guint sigint_id, sigterm_id;
+  const GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port,
+      N_("Port to listen on, on 127.0.0.1 (0: any free port; default 8080)"), N_("PORT") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path,
+      N_("SQLite database file to keep the data in (default: in memory, lost on exit)"), N_("FILE") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, &demo,
+      N_("Load the demo catalogue (open data and demo datasets)"), NULL },
+    { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency_ms,
+      N_("Delay every response by MS milliseconds"), N_("MS") },
+    { "api-key", 0, 0, G_OPTION_ARG_STRING, &api_key,
+      N_("Require this API key (Authorization: Bearer KEY) outside /public"), N_("KEY") },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+      N_("Log every request to stderr"), NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version,
+      N_("Print the version and exit"), NULL },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+                                _("A local Tilebox datasets server speaking the Connect protocol, "
+                                  "backed by SQLite."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return fail (_("%s (try --help)"), error->message);
+  if (argc > 1)
+    return fail (_("Unexpected argument “%s” (try --help)"), argv[1]);
+  if (version)
+    {
+      g_print ("tilebox-server %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+  if (port < 0 || port > 65535)
+    return fail (_("Invalid port %d: it must be between 0 and 65535"), port);
+  if (latency_ms < 0)
+    return fail (_("Invalid latency %d: it must not be negative"), latency_ms);
+
+  server = _tilebox_server_new (db_path, &error);
+  if (server == NULL)
+    return fail ("%s", error->message);
+  if (demo && !_tilebox_server_load_demo (server, &error))
+    return fail (_("Could not load the demo catalogue: %s"), error->message);
+  _tilebox_server_set_api_key (server, api_key);
+  _tilebox_server_set_latency_ms (server, (guint) latency_ms);
+  _tilebox_server_set_verbose (server, verbose);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  if (!_tilebox_server_listen (server, (guint16) port, &error))
+    return fail (_("Could not listen on 127.0.0.1:%d: %s"), port, error->message);
+
+  url = _tilebox_server_dup_url (server);
+  g_print ("%s\n", url);
+  fflush (stdout);
+  if (verbose)
+    g_printerr (_("tilebox-server: serving %s%s\n"),
+                db_path ? db_path : _("an in-memory database"), demo ? _(" with the demo catalogue") : "");
+
+  sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+  sigterm_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  _tilebox_server_disconnect (server);
+  g_clear_pointer (&server, _tilebox_server_unref);
+  if (verbose)
+    g_printerr (_("tilebox-server: stopped\n"));
+  return EXIT_SUCCESS;
+}

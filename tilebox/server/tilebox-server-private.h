@@ -1,0 +1,100 @@
+/* tilebox-server-private.h: the local Tilebox server (internal)
+ *
+ * Copyright 2026 The libtilebox authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A SoupServer speaking the Connect protocol (unary, application/proto)
+ * of the Tilebox datasets service, backed by a TileboxStore. It serves the
+ * tilebox-server program and, in process, the test suites.
+ *
+ * The server handles its requests on the GMainContext that was the
+ * thread-default one when _tilebox_server_listen() was called. The setters
+ * marked thread-safe and the request statistics may be used from any
+ * thread; everything else belongs to the thread that created the server
+ * (before listening) and then to the serving thread.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include "tilebox-store-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct _TileboxServer TileboxServer;
+
+/* db_path NULL: an in-memory database. */
+TileboxServer *_tilebox_server_new (const char *db_path,
+                                    GError    **error);
+TileboxServer *_tilebox_server_ref (TileboxServer *self);
+/* The last unref stops listening and closes the database. */
+void _tilebox_server_unref (TileboxServer *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TileboxServer, _tilebox_server_unref)
+
+/* Loads the demo catalogue (see tilebox-demo-private.h). Does nothing when
+ * the database holds it already (a persistent --db). */
+gboolean _tilebox_server_load_demo (TileboxServer *self,
+                                    GError       **error);
+
+/* Thread-safe. NULL or "": no key, every call is allowed. */
+void _tilebox_server_set_api_key (TileboxServer *self,
+                                  const char    *key);
+/* Logs each request to stderr. Before listening. */
+void _tilebox_server_set_verbose (TileboxServer *self,
+                                  gboolean       verbose);
+/* Thread-safe: every later response is delayed by ms. */
+void _tilebox_server_set_latency_ms (TileboxServer *self,
+                                     guint          ms);
+
+/* Listens on 127.0.0.1:port (0: any free port) and serves on the
+ * thread-default main context of the calling thread. */
+gboolean _tilebox_server_listen (TileboxServer *self,
+                                 guint16        port,
+                                 GError       **error);
+/* Stops listening and drops open connections; call on the serving thread. */
+void _tilebox_server_disconnect (TileboxServer *self);
+/* 0 before listening. */
+guint16 _tilebox_server_get_port (TileboxServer *self);
+/* "http://127.0.0.1:PORT", or NULL before listening. */
+char *_tilebox_server_dup_url (TileboxServer *self);
+
+/* Thread-safe fault injection: the next n requests are answered with
+ * http_status; with connect_code non-NULL the body is a Connect JSON error
+ * with that code, else a plain text body; retry_after_s > 0 adds a
+ * Retry-After header. n = 0 cancels pending faults. */
+void _tilebox_server_fail_next (TileboxServer *self,
+                                guint          n,
+                                guint          http_status,
+                                const char    *connect_code,
+                                guint          retry_after_s);
+
+/* Thread-safe request statistics: every request received counts, faults
+ * and errors included. */
+guint _tilebox_server_get_request_count (TileboxServer *self);
+/* A header of the last request received, NULL when absent (several values
+ * are joined with ", "). */
+char *_tilebox_server_dup_last_request_header (TileboxServer *self,
+                                               const char    *name);
+/* The path of the last request, e.g. "/public/datasets.v1.DatasetService/ListDatasets". */
+char *_tilebox_server_dup_last_request_path (TileboxServer *self);
+
+/* The store, for in-process tests that seed data directly. Lock the server
+ * around any use while it is serving. */
+TileboxStore *_tilebox_server_get_store (TileboxServer *self);
+void _tilebox_server_lock (TileboxServer *self);
+void _tilebox_server_unlock (TileboxServer *self);
+
+/* Test helper: a new server (the demo loaded if demo) serving on its own
+ * thread with its own main context on a free port of 127.0.0.1. Returns
+ * once the server accepts connections. */
+typedef struct _TileboxServerThread TileboxServerThread;
+
+TileboxServerThread *_tilebox_server_thread_start (gboolean demo,
+                                                   GError **error);
+TileboxServer *_tilebox_server_thread_get_server (TileboxServerThread *thread);
+const char *_tilebox_server_thread_get_url (TileboxServerThread *thread);
+/* Stops the loop, joins the thread and frees everything. */
+void _tilebox_server_thread_stop (TileboxServerThread *thread);
+
+G_END_DECLS

@@ -1,0 +1,150 @@
+/* tilebox-store-private.h: SQLite storage of the local Tilebox server (internal)
+ *
+ * Copyright 2026 The libtilebox authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The store keeps dataset groups, datasets, collections and datapoints in
+ * one SQLite database (a file, or in memory). It speaks in the message
+ * structs of tilebox-messages-private.h so that the server hands them
+ * straight to the encoders.
+ *
+ * Failures are TILEBOX_ERROR GErrors with the code the server answers:
+ * TILEBOX_ERROR_NOT_FOUND, TILEBOX_ERROR_ALREADY_EXISTS,
+ * TILEBOX_ERROR_INVALID_ARGUMENT, and TILEBOX_ERROR_INTERNAL for database
+ * errors. Every write runs in a transaction.
+ *
+ * A store is not thread-safe: its owner serializes calls.
+ */
+
+#pragma once
+
+#include <glib.h>
+#include "tilebox-messages-private.h"
+
+G_BEGIN_DECLS
+
+/* The version of the database layout, kept in PRAGMA user_version. */
+#define TILEBOX_STORE_SCHEMA_VERSION 1
+
+typedef struct _TileboxStore TileboxStore;
+
+/* A datapoint as stored: `data` is the serialized datapoint message. */
+typedef struct {
+  guint8 id[16];
+  gint64 time_ms;
+  gint64 ingestion_time_ns;
+  GBytes *data;
+} TileboxStoreDatapoint;
+
+/* path NULL or ":memory:" opens a private in-memory database. */
+TileboxStore *_tilebox_store_open (const char *path,
+                                   GError    **error);
+void _tilebox_store_close (TileboxStore *store);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TileboxStore, _tilebox_store_close)
+
+/* Explicit transactions for callers grouping several writes (the demo
+ * loader). The write functions below open their own transaction unless
+ * one is already open. */
+gboolean _tilebox_store_begin (TileboxStore *store,
+                               GError      **error);
+gboolean _tilebox_store_commit (TileboxStore *store,
+                                GError      **error);
+void _tilebox_store_rollback (TileboxStore *store);
+
+/* Fills a new random (version 4) UUID. */
+void _tilebox_store_new_uuid (guint8 uuid[16]);
+
+/* --- groups --- */
+
+/* group->id must be set; parent_id set means a child group. */
+gboolean _tilebox_store_insert_group (TileboxStore                *store,
+                                      const TileboxPbDatasetGroup *group,
+                                      GError                     **error);
+/* TileboxPbDatasetGroup*, in insertion order. */
+GPtrArray *_tilebox_store_list_groups (TileboxStore *store,
+                                       GError      **error);
+/* The dotted path of code names from the root group down to `group_id`
+ * ("open_data.copernicus"). */
+char *_tilebox_store_dup_group_path (TileboxStore *store,
+                                     const guint8  group_id[16],
+                                     GError      **error);
+
+/* --- datasets --- */
+
+/* Stores id, group_id, type (when has_type), code_name, name, summary,
+ * icon, description, permissions, visibility, slug, type_editable.
+ * Collections are ignored. A duplicate slug is ALREADY_EXISTS. */
+gboolean _tilebox_store_insert_dataset (TileboxStore           *store,
+                                        const TileboxPbDataset *dataset,
+                                        GError                **error);
+/* Rewrites every stored column of the dataset with id dataset->id. */
+gboolean _tilebox_store_update_dataset (TileboxStore           *store,
+                                        const TileboxPbDataset *dataset,
+                                        GError                **error);
+/* By id (when id is non-NULL) or else by slug; collections filled with
+ * their names and ids. */
+TileboxPbDataset *_tilebox_store_get_dataset (TileboxStore *store,
+                                              const guint8 *id,
+                                              const char   *slug,
+                                              GError      **error);
+/* TileboxPbDataset*, in insertion order, collections filled. */
+GPtrArray *_tilebox_store_list_datasets (TileboxStore *store,
+                                         GError      **error);
+/* Deletes the dataset, its collections and their datapoints. */
+gboolean _tilebox_store_delete_dataset (TileboxStore *store,
+                                        const guint8  id[16],
+                                        GError      **error);
+
+/* --- collections --- */
+
+/* NOT_FOUND without the dataset, ALREADY_EXISTS for a name in use. */
+TileboxPbCollectionInfo *_tilebox_store_insert_collection (TileboxStore *store,
+                                                           const guint8  dataset_id[16],
+                                                           const guint8  collection_id[16],
+                                                           const char   *name,
+                                                           GError      **error);
+TileboxPbCollectionInfo *_tilebox_store_get_collection_by_name (TileboxStore *store,
+                                                                const guint8  dataset_id[16],
+                                                                const char   *name,
+                                                                gboolean      with_availability,
+                                                                gboolean      with_count,
+                                                                GError      **error);
+/* By id; *dataset_id_out (if non-NULL) receives the owning dataset. */
+TileboxPbCollectionInfo *_tilebox_store_get_collection (TileboxStore *store,
+                                                        const guint8  collection_id[16],
+                                                        gboolean      with_availability,
+                                                        gboolean      with_count,
+                                                        guint8       *dataset_id_out,
+                                                        GError      **error);
+/* TileboxPbCollectionInfo*, in insertion order. */
+GPtrArray *_tilebox_store_list_collections (TileboxStore *store,
+                                            const guint8  dataset_id[16],
+                                            gboolean      with_availability,
+                                            gboolean      with_count,
+                                            GError      **error);
+/* Deletes the collection (which must belong to the dataset) and its
+ * datapoints. */
+gboolean _tilebox_store_delete_collection (TileboxStore *store,
+                                           const guint8  dataset_id[16],
+                                           const guint8  collection_id[16],
+                                           GError      **error);
+
+/* --- datapoints --- */
+
+/* Inserts n datapoints in one transaction. An id already in the collection
+ * is counted in *n_existing when allow_existing, and is ALREADY_EXISTS
+ * (nothing inserted) otherwise. */
+gboolean _tilebox_store_insert_datapoints (TileboxStore                *store,
+                                           const guint8                 collection_id[16],
+                                           const TileboxStoreDatapoint *datapoints,
+                                           gsize                        n,
+                                           gboolean                     allow_existing,
+                                           gsize                       *n_created,
+                                           gsize                       *n_existing,
+                                           GError                     **error);
+
+/* The raw SQLite handle (sqlite3 *), for queries of later versions. */
+gpointer _tilebox_store_get_db (TileboxStore *store);
+
+G_END_DECLS
