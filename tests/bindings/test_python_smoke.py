@@ -1,0 +1,162 @@
+#!/usr/bin/python3
+# Python smoke test: the library through PyGObject, blocking and async,
+# against the local server and against a server replaying recorded
+# responses of the real service.
+#
+# Copyright 2026 The libtilebox authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import http.server
+import os
+import struct
+import subprocess
+import sys
+import threading
+import unittest
+
+import gi
+
+gi.require_version("Tilebox", "1")
+from gi.repository import GLib, Tilebox  # noqa: E402
+
+
+def start_local_server(*args):
+    server = subprocess.Popen(
+        [os.environ["TILEBOX_SERVER_PATH"], "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    url = server.stdout.readline().strip()
+    if not url.startswith("http://127.0.0.1:"):
+        server.kill()
+        raise RuntimeError(f"tilebox-server printed {url!r} instead of its URL")
+    return server, url
+
+
+class LocalServerTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server, cls.url = start_local_server("--demo")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.terminate()
+        cls.server.wait(timeout=10)
+
+    def test_list_datasets_blocking(self):
+        client = Tilebox.Client.new_for_url(self.url, None)
+        datasets = client.list_datasets(None)
+        slugs = {d.get_slug() for d in datasets}
+        self.assertIn("open_data.copernicus.sentinel2_msi", slugs)
+        s2 = next(d for d in datasets if d.props.slug == "open_data.copernicus.sentinel2_msi")
+        self.assertEqual(s2.props.kind, Tilebox.DatasetKind.SPATIOTEMPORAL)
+        self.assertEqual(s2.get_group().get_parent().get_name(), "Open data")
+        self.assertEqual(s2.get_schema().get_field(0).get_field_type(), Tilebox.FieldType.TIMESTAMP)
+
+    def test_collections_blocking(self):
+        client = Tilebox.Client.new_for_url(self.url, None)
+        dataset = client.get_dataset("open_data.copernicus.sentinel2_msi", None)
+        names = [c.get_name() for c in dataset.list_collections(None)]
+        self.assertIn("S2A_S2MSI1C", names)
+        collection = dataset.get_collection("S2A_S2MSI1C", None)
+        self.assertTrue(collection.refresh(None))
+        self.assertTrue(collection.get_has_count())
+        self.assertGreater(collection.get_count(), 0)
+        self.assertIsNotNone(collection.get_availability())
+
+    def test_list_datasets_async(self):
+        client = Tilebox.Client.new_for_url(self.url, None)
+        loop = GLib.MainLoop()
+        result = {}
+
+        def done(source, res):
+            try:
+                result["datasets"] = source.list_datasets_finish(res)
+            except GLib.Error as e:
+                result["error"] = e
+            loop.quit()
+
+        client.list_datasets_async(None, done)
+        GLib.timeout_add_seconds(30, loop.quit)
+        loop.run()
+        self.assertNotIn("error", result)
+        self.assertGreaterEqual(len(result["datasets"]), 3)
+
+    def test_errors_are_glib_errors_in_the_tilebox_domain(self):
+        client = Tilebox.Client.new_for_url(self.url, None)
+        with self.assertRaises(GLib.Error) as caught:
+            client.get_dataset("no_such.dataset", None)
+        self.assertTrue(caught.exception.matches(Tilebox.error_quark(), Tilebox.Error.NOT_FOUND))
+        with self.assertRaises(GLib.Error) as caught:
+            Tilebox.Client.new_for_url("not a url", None)
+        self.assertTrue(caught.exception.matches(Tilebox.error_quark(), Tilebox.Error.INVALID_ARGUMENT))
+
+
+def recorded_calls(name):
+    root = os.environ.get("TILEBOX_RECORDINGS_DIR", "")
+    path = os.path.join(root, "go", name)
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as f:
+        data = f.read()
+    calls, pos = [], 0
+    while pos < len(data):
+        status, length = struct.unpack_from("<qQ", data, pos)
+        pos += 16
+        calls.append((status, data[pos:pos + length]))
+        pos += length
+    return calls
+
+
+class ReplayHandler(http.server.BaseHTTPRequestHandler):
+    # method name -> gzip-compressed response body
+    responses = {}
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        self.rfile.read(length)
+        body = self.responses.get(self.path.rsplit("/", 1)[-1])
+        if body is None:
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json")
+            payload = b'{"code":"unimplemented","message":"not recorded"}'
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/proto")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class ReplayTest(unittest.TestCase):
+    def test_list_datasets_of_the_real_service(self):
+        calls = recorded_calls("datasets.rpcs.bin")
+        if calls is None:
+            self.skipTest("recorded responses not available")
+        ReplayHandler.responses = {"ListDatasets": calls[0][1]}
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ReplayHandler)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        try:
+            url = f"http://127.0.0.1:{httpd.server_address[1]}"
+            c = Tilebox.Client.new_for_url(url, None)
+            datasets = c.list_datasets(None)
+            # The recorded ListDatasets holds 10 datasets in 4 groups.
+            self.assertEqual(len(datasets), 10)
+            self.assertEqual(len(c.list_dataset_groups(None)), 4)
+            self.assertTrue(all(d.get_name() for d in datasets))
+            self.assertTrue(all(d.get_schema().get_n_fields() > 0 for d in datasets))
+        finally:
+            httpd.shutdown()
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False, verbosity=2).result
+    sys.exit(0 if result.wasSuccessful() else 1)
