@@ -23,6 +23,7 @@
 #include "tilebox-client-private.h"
 #include "tilebox-rpc-private.h"
 #include "tilebox-server-private.h"
+#include "tilebox-util-private.h"
 
 #define S2_SLUG "open_data.copernicus.sentinel2_msi"
 #define ERS_SLUG "open_data.asf.ers_sar"
@@ -1332,6 +1333,123 @@ test_get_or_create_collection_stops_on_other_errors (void)
   assert_collection_absent (s2, name);
 }
 
+/* Another client creates the collection between get_or_create's GET (not
+ * found) and its CREATE: the CREATE fails with ALREADY_EXISTS and the
+ * call returns the other client's collection. The server's latency holds
+ * the GET's answer back while the collection is inserted into the store. */
+typedef struct {
+  guint8 dataset_id[16];
+  guint8 collection_id[16];
+  const char *name;
+  guint base;
+  gint inserted;     /* atomic */
+  gint64 deadline;
+} Racer;
+
+static gboolean
+racer_step (Racer *r)
+{
+  g_autoptr(GError) error = NULL;
+  TileboxPbCollectionInfo *info;
+
+  g_assert_cmpint (g_get_monotonic_time (), <, r->deadline);
+  if (request_count () < r->base + 1)
+    return FALSE;
+
+  _tilebox_server_lock (server);
+  info = _tilebox_store_insert_collection (_tilebox_server_get_store (server), r->dataset_id,
+                                           r->collection_id, r->name, &error);
+  _tilebox_server_unlock (server);
+  g_assert_no_error (error);
+  _tilebox_pb_collection_info_free (info);
+  g_atomic_int_set (&r->inserted, TRUE);
+  return TRUE;
+}
+
+static gpointer
+racer_thread (gpointer data)
+{
+  while (!racer_step (data))
+    g_usleep (1000);
+  return NULL;
+}
+
+static gboolean
+racer_source_cb (gpointer data)
+{
+  return racer_step (data) ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
+
+static void
+racer_init (Racer          *r,
+            TileboxDataset *dataset,
+            const char     *name)
+{
+  g_autoptr(GError) error = NULL;
+
+  memset (r, 0, sizeof *r);
+  g_assert_true (_tilebox_uuid_parse (tilebox_dataset_get_id (dataset), r->dataset_id, "dataset id", &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 16; i++)
+    r->collection_id[i] = (guint8) g_random_int_range (0, 256);
+  r->name = name;
+  r->base = request_count ();
+  r->deadline = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_USEC_PER_SEC;
+}
+
+static void
+test_get_or_create_collection_survives_concurrent_create (void)
+{
+  g_autoptr(TileboxClient) client = new_client ();
+  g_autoptr(TileboxDataset) s2 = get_dataset_sync (client, S2_SLUG);
+  g_autofree char *name_blocking = unique_name ("race-blocking");
+  g_autofree char *name_async = unique_name ("race-async");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxCollection) collection = NULL;
+  g_autoptr(TileboxCollection) collection_async = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *expected_id = NULL;
+  GAsyncResult *slot = NULL;
+  GThread *thread;
+  GSource *source;
+  Racer r;
+
+  reset_server ();
+  _tilebox_server_set_latency_ms (server, 300);
+
+  racer_init (&r, s2, name_blocking);
+  thread = g_thread_new ("racer", racer_thread, &r);
+  collection = tilebox_dataset_get_or_create_collection (s2, name_blocking, NULL, &error);
+  g_thread_join (thread);
+  g_assert_no_error (error);
+  g_assert_true (g_atomic_int_get (&r.inserted));
+  expected_id = _tilebox_uuid_to_string (r.collection_id);
+  g_assert_cmpstr (tilebox_collection_get_id (collection), ==, expected_id);
+  g_assert_cmpstr (tilebox_collection_get_name (collection), ==, name_blocking);
+  /* GET (not found), CREATE (already exists), GET. */
+  g_assert_cmpuint (request_count (), ==, r.base + 3);
+  g_clear_pointer (&expected_id, g_free);
+
+  racer_init (&r, s2, name_async);
+  source = g_timeout_source_new (1);
+  g_source_set_callback (source, racer_source_cb, &r, NULL);
+  g_source_attach (source, test_context);
+  tilebox_dataset_get_or_create_collection_async (s2, name_async, NULL, async_ready_cb, &slot);
+  result = wait_for_result (&slot);
+  g_source_destroy (source);
+  g_source_unref (source);
+  collection_async = tilebox_dataset_get_or_create_collection_finish (s2, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_atomic_int_get (&r.inserted));
+  expected_id = _tilebox_uuid_to_string (r.collection_id);
+  g_assert_cmpstr (tilebox_collection_get_id (collection_async), ==, expected_id);
+  g_assert_cmpuint (request_count (), ==, r.base + 3);
+
+  reset_server ();
+  delete_collection_if_exists (s2, name_blocking);
+  delete_collection_if_exists (s2, name_async);
+}
+
 static void
 test_delete_collection_twice_is_not_found (void)
 {
@@ -2274,6 +2392,7 @@ main (int   argc,
   g_test_add_func ("/client/errors/create-collection-duplicate-is-already-exists", test_create_collection_duplicate_is_already_exists);
   g_test_add_func ("/client/errors/get-or-create-collection-returns-the-existing-one", test_get_or_create_collection_returns_the_existing_one);
   g_test_add_func ("/client/errors/get-or-create-collection-stops-on-other-errors", test_get_or_create_collection_stops_on_other_errors);
+  g_test_add_func ("/client/errors/get-or-create-collection-survives-concurrent-create", test_get_or_create_collection_survives_concurrent_create);
   g_test_add_func ("/client/errors/delete-collection-twice-is-not-found", test_delete_collection_twice_is_not_found);
   g_test_add_func ("/client/errors/collection-refresh-of-deleted-is-not-found", test_collection_refresh_of_deleted_is_not_found);
   g_test_add_func ("/client/errors/unreachable-server-keeps-gio-error", test_unreachable_server_keeps_gio_error);

@@ -111,21 +111,21 @@ get_varint (TileboxPbReader *reader,
 
     case VARINT_TRUNCATED:
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed protobuf data: truncated varint at byte %" G_GSIZE_FORMAT),
-                   start);
+                   _("Malformed protobuf data: truncated varint at byte %lu"),
+                   (gulong) start);
       return FALSE;
 
     case VARINT_TOO_LONG:
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed protobuf data: varint longer than 10 bytes at byte %" G_GSIZE_FORMAT),
-                   start);
+                   _("Malformed protobuf data: varint longer than 10 bytes at byte %lu"),
+                   (gulong) start);
       return FALSE;
 
     case VARINT_OVERFLOW:
     default:
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed protobuf data: varint does not fit 64 bits at byte %" G_GSIZE_FORMAT),
-                   start);
+                   _("Malformed protobuf data: varint does not fit 64 bits at byte %lu"),
+                   (gulong) start);
       return FALSE;
     }
 }
@@ -139,8 +139,8 @@ get_fixed (TileboxPbReader *reader,
   if (reader->len - reader->pos < size)
     {
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed protobuf data: truncated %u-byte fixed value at byte %" G_GSIZE_FORMAT),
-                   (guint) size, reader->pos);
+                   _("Malformed protobuf data: truncated %u-byte fixed value at byte %lu"),
+                   (guint) size, (gulong) reader->pos);
       return FALSE;
     }
 
@@ -165,8 +165,8 @@ get_len (TileboxPbReader *reader,
   if (n > (guint64) (reader->len - reader->pos))
     {
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed protobuf data: length %" G_GUINT64_FORMAT " goes past the end of the data at byte %" G_GSIZE_FORMAT),
-                   n, start);
+                   _("Malformed protobuf data: length %llu goes past the end of the data at byte %lu"),
+                   (unsigned long long) n, (gulong) start);
       return FALSE;
     }
 
@@ -197,16 +197,16 @@ get_tag (TileboxPbReader   *reader,
   if (number == 0 || number > MAX_FIELD_NUMBER)
     {
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed protobuf data: invalid field number %" G_GUINT64_FORMAT " at byte %" G_GSIZE_FORMAT),
-                   number, start);
+                   _("Malformed protobuf data: invalid field number %llu at byte %lu"),
+                   (unsigned long long) number, (gulong) start);
       return FALSE;
     }
 
   if (type > TILEBOX_PB_WIRE_FIXED32)
     {
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed protobuf data: invalid wire type %u for field %u at byte %" G_GSIZE_FORMAT),
-                   type, (guint) number, start);
+                   _("Malformed protobuf data: invalid wire type %u for field %u at byte %lu"),
+                   type, (guint) number, (gulong) start);
       return FALSE;
     }
 
@@ -248,8 +248,8 @@ _tilebox_pb_reader_next (TileboxPbReader *reader,
   if (wire_type == TILEBOX_PB_WIRE_EGROUP)
     {
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed protobuf data: end-group tag for field %u without a start at byte %" G_GSIZE_FORMAT),
-                   field, start);
+                   _("Malformed protobuf data: end-group tag for field %u without a start at byte %lu"),
+                   field, (gulong) start);
       return -1;
     }
 
@@ -267,9 +267,9 @@ check_wire_type (TileboxPbReader   *reader,
     return TRUE;
 
   g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-               _("Malformed protobuf data: field %u has wire type %u, expected %u, at byte %" G_GSIZE_FORMAT),
+               _("Malformed protobuf data: field %u has wire type %u, expected %u, at byte %lu"),
                reader->field, (guint) reader->wire_type, (guint) expected,
-               reader->pos);
+               (gulong) reader->pos);
   return FALSE;
 }
 
@@ -343,8 +343,8 @@ _tilebox_pb_read_string (TileboxPbReader *reader,
   if (!g_utf8_validate_len ((const char *) data, len, NULL))
     {
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed protobuf data: string field %u is not valid UTF-8 at byte %" G_GSIZE_FORMAT),
-                   reader->field, start);
+                   _("Malformed protobuf data: string field %u is not valid UTF-8 at byte %lu"),
+                   reader->field, (gulong) start);
       return FALSE;
     }
 
@@ -366,8 +366,8 @@ _tilebox_pb_read_message (TileboxPbReader *reader,
   if (reader->depth >= TILEBOX_PB_MAX_DEPTH)
     {
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed protobuf data: messages nested more than %u levels deep at byte %" G_GSIZE_FORMAT),
-                   (guint) TILEBOX_PB_MAX_DEPTH, reader->pos);
+                   _("Malformed protobuf data: messages nested more than %u levels deep at byte %lu"),
+                   (guint) TILEBOX_PB_MAX_DEPTH, (gulong) reader->pos);
       return FALSE;
     }
 
@@ -398,8 +398,8 @@ skip_group (TileboxPbReader *reader,
   if (depth > TILEBOX_PB_MAX_DEPTH)
     {
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed protobuf data: groups nested more than %u levels deep at byte %" G_GSIZE_FORMAT),
-                   (guint) TILEBOX_PB_MAX_DEPTH, start);
+                   _("Malformed protobuf data: groups nested more than %u levels deep at byte %lu"),
+                   (guint) TILEBOX_PB_MAX_DEPTH, (gulong) start);
       return FALSE;
     }
 
@@ -412,8 +412,8 @@ skip_group (TileboxPbReader *reader,
       if (reader->pos >= reader->len)
         {
           g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                       _("Malformed protobuf data: group of field %u starting at byte %" G_GSIZE_FORMAT " has no end"),
-                       field, start);
+                       _("Malformed protobuf data: group of field %u starting at byte %lu has no end"),
+                       field, (gulong) start);
           return FALSE;
         }
 
@@ -426,8 +426,8 @@ skip_group (TileboxPbReader *reader,
             return TRUE;
 
           g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                       _("Malformed protobuf data: end-group tag for field %u closes a group of field %u at byte %" G_GSIZE_FORMAT),
-                       inner_field, field, tag_start);
+                       _("Malformed protobuf data: end-group tag for field %u closes a group of field %u at byte %lu"),
+                       inner_field, field, (gulong) tag_start);
           return FALSE;
         }
 
@@ -464,8 +464,8 @@ skip_value (TileboxPbReader   *reader,
     case TILEBOX_PB_WIRE_EGROUP:
     default:
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed protobuf data: cannot skip wire type %u of field %u at byte %" G_GSIZE_FORMAT),
-                   (guint) wire_type, field, reader->pos);
+                   _("Malformed protobuf data: cannot skip wire type %u of field %u at byte %lu"),
+                   (guint) wire_type, field, (gulong) reader->pos);
       return FALSE;
     }
 }

@@ -293,8 +293,8 @@ read_int32_field (TileboxPbReader *reader,
   sv = (gint64) v;
   if (sv < G_MININT32 || sv > G_MAXINT32)
     {
-      set_protocol_error (error, _("%s %" G_GINT64_FORMAT " is out of range"),
-                          what, sv);
+      set_protocol_error (error, _("%s %lld is out of range"),
+                          what, (long long) sv);
       return FALSE;
     }
   *out = (gint32) sv;
@@ -314,8 +314,8 @@ read_enum_feature (TileboxPbReader *reader,
     return FALSE;
   if (v > (guint64) max)
     {
-      set_protocol_error (error, _("invalid value %" G_GUINT64_FORMAT " of feature %s"),
-                          v, what);
+      set_protocol_error (error, _("invalid value %llu of feature %s"),
+                          (unsigned long long) v, what);
       return FALSE;
     }
   if (v != 0)
@@ -552,8 +552,8 @@ parse_field (TileboxPbReader *reader,
 
   if (!has_number || number == 0 || number > MAX_FIELD_NUMBER)
     {
-      set_protocol_error (error, _("missing or invalid field number %" G_GINT64_FORMAT),
-                          (gint64) number);
+      set_protocol_error (error, _("missing or invalid field number %lld"),
+                          (long long) number);
       return NULL;
     }
   field->number = (gint32) number;
@@ -562,14 +562,14 @@ parse_field (TileboxPbReader *reader,
     label = TILEBOX_DESC_LABEL_OPTIONAL;
   if (label > TILEBOX_DESC_LABEL_REPEATED)
     {
-      set_protocol_error (error, _("invalid label %" G_GUINT64_FORMAT), label);
+      set_protocol_error (error, _("invalid label %llu"), (unsigned long long) label);
       return NULL;
     }
   field->label = (TileboxDescLabel) label;
 
   if (type < TILEBOX_DESC_TYPE_DOUBLE || type > TILEBOX_DESC_TYPE_SINT64)
     {
-      set_protocol_error (error, _("missing or invalid type %" G_GUINT64_FORMAT), type);
+      set_protocol_error (error, _("missing or invalid type %llu"), (unsigned long long) type);
       return NULL;
     }
   field->type = (TileboxDescType) type;
@@ -1025,8 +1025,8 @@ parse_file (ParseState      *state,
     {
       if (edition != EDITION_2023 && edition != EDITION_2024)
         {
-          set_protocol_error (error, _("file descriptor %s: unsupported edition %" G_GUINT64_FORMAT),
-                              label, edition);
+          set_protocol_error (error, _("file descriptor %s: unsupported edition %llu"),
+                              label, (unsigned long long) edition);
           return FALSE;
         }
       state->syntax = SYNTAX_EDITIONS;
