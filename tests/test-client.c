@@ -1781,6 +1781,14 @@ test_construct_anonymous_only_for_default_url_without_key (void)
   g_object_get (with_env_key, "api-key", &api_key, NULL);
   g_assert_cmpstr (api_key, ==, "KEY-FROM-ENV");
 
+  /* The default URL spelled with a trailing slash is still the default. */
+  {
+    g_autoptr(TileboxClient) slash = tilebox_client_new_for_url (TILEBOX_DEFAULT_URL "/", NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (tilebox_client_get_anonymous (slash));
+  }
+
   default_url_with_key = tilebox_client_new_for_url (TILEBOX_DEFAULT_URL, "KEY", &error);
   g_assert_no_error (error);
   g_assert_false (tilebox_client_get_anonymous (default_url_with_key));
@@ -2209,6 +2217,8 @@ test_rpc_error_from_connect_json (void)
 
   no_message = error_from (503, NULL, "application/json", "{\"code\":\"unavailable\"}");
   g_assert_error (no_message, TILEBOX_ERROR, TILEBOX_ERROR_UNAVAILABLE);
+  /* Without a message, the code is named as the service spelled it. */
+  g_assert_nonnull (strstr (no_message->message, "“unavailable”"));
 }
 
 static void

@@ -95,6 +95,17 @@ host_is_loopback (const char *host)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
+/* The default URL, give or take trailing slashes and the case of its host. */
+static gboolean
+url_is_default (const char *url)
+{
+  gsize len = strlen (url);
+
+  while (len > 0 && url[len - 1] == '/')
+    len--;
+  return len == strlen (TILEBOX_DEFAULT_URL) && g_ascii_strncasecmp (url, TILEBOX_DEFAULT_URL, len) == 0;
+}
+
 static gboolean
 validate_url (TileboxClient  *self,
               GError        **error)
@@ -154,7 +165,7 @@ tilebox_client_initable_init (GInitable     *initable,
     return FALSE;
 
   /* Without a key the official clients use the anonymous open-data routes. */
-  self->anonymous = self->api_key == NULL && g_str_equal (self->url, TILEBOX_DEFAULT_URL);
+  self->anonymous = self->api_key == NULL && url_is_default (self->url);
 
   if (self->user_agent != NULL && *self->user_agent != '\0')
     self->full_user_agent = g_strdup_printf ("tilebox-glib/%s %s", TILEBOX_VERSION_S, self->user_agent);

@@ -31,20 +31,23 @@ G_BEGIN_DECLS
  * @TILEBOX_ERROR_UNKNOWN: the service failed for a reason it did not say
  *   (Connect code `unknown`, or an HTTP status with no better match)
  * @TILEBOX_ERROR_INVALID_ARGUMENT: a request or an argument was invalid
- *   (`invalid_argument`, HTTP 400); also used for bad input rejected by the
- *   library before sending anything
+ *   (`invalid_argument`); also used for bad input rejected by the library
+ *   before sending anything
  * @TILEBOX_ERROR_DEADLINE_EXCEEDED: the request timed out (`deadline_exceeded`)
  * @TILEBOX_ERROR_NOT_FOUND: the dataset, collection or datapoint does not exist
- *   (`not_found`, HTTP 404)
+ *   (`not_found`)
  * @TILEBOX_ERROR_ALREADY_EXISTS: the thing to create exists already (`already_exists`)
  * @TILEBOX_ERROR_PERMISSION_DENIED: the API key may not do this (`permission_denied`, HTTP 403)
- * @TILEBOX_ERROR_RESOURCE_EXHAUSTED: a quota was used up (`resource_exhausted`)
+ * @TILEBOX_ERROR_RESOURCE_EXHAUSTED: a quota was used up or a message was too
+ *   large (`resource_exhausted`); retried automatically, as the service uses
+ *   it for rate limiting too
  * @TILEBOX_ERROR_FAILED_PRECONDITION: the request does not fit the current
  *   state (`failed_precondition`)
  * @TILEBOX_ERROR_ABORTED: the operation was aborted (`aborted`)
  * @TILEBOX_ERROR_OUT_OF_RANGE: a value was out of range (`out_of_range`)
  * @TILEBOX_ERROR_UNIMPLEMENTED: the server does not implement this call
- *   (`unimplemented`, HTTP 404 on an unknown route is `not_found`)
+ *   (`unimplemented`, or a bare HTTP 404: the URL is probably not a Tilebox
+ *   service)
  * @TILEBOX_ERROR_INTERNAL: the server had an internal error (`internal`)
  * @TILEBOX_ERROR_UNAVAILABLE: the service is unavailable; retried
  *   automatically (`unavailable`, HTTP 502, 503, 504)
@@ -58,7 +61,11 @@ G_BEGIN_DECLS
  *
  * Error codes in the %TILEBOX_ERROR domain. Those of the service are the
  * Connect protocol codes; the message of such an error keeps the server's
- * own message.
+ * own message. An HTTP error without a Connect body is mapped by its status
+ * as the Connect protocol says (400 is @TILEBOX_ERROR_INTERNAL, 401
+ * @TILEBOX_ERROR_UNAUTHENTICATED, 403 @TILEBOX_ERROR_PERMISSION_DENIED, 404
+ * @TILEBOX_ERROR_UNIMPLEMENTED, 502 to 504 @TILEBOX_ERROR_UNAVAILABLE, others
+ * @TILEBOX_ERROR_UNKNOWN), except that 429 is @TILEBOX_ERROR_RATE_LIMITED.
  */
 typedef enum {
   TILEBOX_ERROR_UNKNOWN,

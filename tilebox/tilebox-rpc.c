@@ -224,6 +224,7 @@ get_string_member (JsonObject *object,
 static gboolean
 parse_connect_error (GBytes        *body,
                      TileboxError  *code,
+                     char         **code_name,
                      char         **message)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -247,6 +248,7 @@ parse_connect_error (GBytes        *body,
   for (guint i = 0; i < G_N_ELEMENTS (connect_codes); i++)
     if (g_str_equal (name, connect_codes[i].name))
       *code = connect_codes[i].code;
+  *code_name = g_strdup (name);
   message_text = get_string_member (object, "message");
   *message = g_strdup (message_text ? message_text : "");
 
@@ -260,17 +262,18 @@ _tilebox_rpc_error_from_response (guint       status,
                                   GBytes     *body)
 {
   TileboxError code;
+  g_autofree char *server_code = NULL;
   g_autofree char *server_message = NULL;
   const char *hint;
   g_autoptr(GString) text = g_string_new (NULL);
 
   if (content_type != NULL && g_ascii_strcasecmp (content_type, "application/json") == 0 &&
-      parse_connect_error (body, &code, &server_message))
+      parse_connect_error (body, &code, &server_code, &server_message))
     {
       if (*server_message != '\0')
         g_string_append_printf (text, _("The Tilebox service answered: %s"), server_message);
       else
-        g_string_append_printf (text, _("The Tilebox service answered with error code %u"), code);
+        g_string_append_printf (text, _("The Tilebox service answered with the error “%s”"), server_code);
     }
   else
     {
