@@ -18,11 +18,12 @@
 #define DEMO_YEAR_MS G_GINT64_CONSTANT (31536000000)
 #define HOUR_MS G_GINT64_CONSTANT (3600000)
 
-/* datasets.v1.ProcessingLevel and FlightDirection values */
-#define PROCESSING_LEVEL_L0 1
-#define PROCESSING_LEVEL_L1 2
-#define PROCESSING_LEVEL_L1C 5
-#define PROCESSING_LEVEL_L2A 7
+/* datasets.v1.ProcessingLevel and FlightDirection values, as numbered in
+ * datasets/v1/well_known_types.proto (ProcessingLevel is not in declaration order) */
+#define PROCESSING_LEVEL_L0 12
+#define PROCESSING_LEVEL_L1 10
+#define PROCESSING_LEVEL_L1C 3
+#define PROCESSING_LEVEL_L2A 5
 #define FLIGHT_DIRECTION_ASCENDING 1
 #define FLIGHT_DIRECTION_DESCENDING 2
 
