@@ -122,9 +122,10 @@ main (int   argc,
   url = _tilebox_server_dup_url (server);
   g_print ("%s\n", url);
   fflush (stdout);
-  if (verbose)
-    g_printerr (_("tilebox-server: serving %s%s\n"),
-                db_path ? db_path : _("an in-memory database"), demo ? _(" with the demo catalogue") : "");
+  if (verbose && db_path != NULL)
+    g_printerr (_("tilebox-server: serving the database %s\n"), db_path);
+  else if (verbose)
+    g_printerr (_("tilebox-server: serving an in-memory database\n"));
 
   sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
   sigterm_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
