@@ -1,0 +1,58 @@
+// gjs_smoke.js: the library from GJS, blocking and with await, against a
+// local server started as a subprocess (GJS is single-threaded).
+//
+// Copyright 2026 The libtilebox authors
+// SPDX-License-Identifier: LGPL-2.1-or-later
+
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import System from 'system';
+import Tilebox from 'gi://Tilebox?version=1';
+
+Gio._promisify(Tilebox.Client.prototype, 'list_datasets_async', 'list_datasets_finish');
+Gio._promisify(Tilebox.Client.prototype, 'get_dataset_async', 'get_dataset_finish');
+Gio._promisify(Tilebox.Dataset.prototype, 'list_collections_async', 'list_collections_finish');
+Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish_utf8');
+
+function check(condition, what) {
+    if (!condition)
+        throw new Error(`check failed: ${what}`);
+}
+
+const server = Gio.Subprocess.new(
+    [GLib.getenv('TILEBOX_SERVER_PATH'), '--port', '0', '--demo'],
+    Gio.SubprocessFlags.STDOUT_PIPE);
+const [url] = await new Gio.DataInputStream({base_stream: server.get_stdout_pipe()})
+    .read_line_async(GLib.PRIORITY_DEFAULT, null);
+
+let status = 0;
+try {
+    const client = Tilebox.Client.new_for_url(url, null);
+
+    const blocking = client.list_datasets(null);
+    check(blocking.length >= 3, 'at least three demo datasets');
+
+    const datasets = await client.list_datasets_async(null);
+    check(datasets.length === blocking.length, 'async and blocking agree');
+
+    const s2 = await client.get_dataset_async('open_data.copernicus.sentinel2_msi', null);
+    check(s2.kind === Tilebox.DatasetKind.SPATIOTEMPORAL, 'Sentinel-2 is spatiotemporal');
+    check(s2.get_group() === null, 'a dataset opened by slug has no group object');
+
+    const collections = await s2.list_collections_async(null);
+    check(collections.map(c => c.name).includes('S2A_S2MSI1C'), 'S2A_S2MSI1C listed');
+
+    try {
+        await client.get_dataset_async('no_such.dataset', null);
+        check(false, 'an unknown dataset fails');
+    } catch (e) {
+        check(e.matches(Tilebox.Error, Tilebox.Error.NOT_FOUND), `NOT_FOUND, got ${e}`);
+    }
+    print(`ok: ${datasets.length} datasets, ${collections.length} Sentinel-2 collections`);
+} catch (e) {
+    printerr(e);
+    status = 1;
+} finally {
+    server.send_signal(15);
+}
+System.exit(status);
