@@ -13,6 +13,7 @@
 #include "tilebox-descriptor-private.h"
 #include "tilebox-error.h"
 #include "tilebox-pb-private.h"
+#include "tilebox-test-recordings.h"
 
 /* descriptor.proto field numbers used to hand-encode sets */
 #define SET_FILE 1
@@ -968,59 +969,17 @@ test_malformed_truncations (void)
 
 /* The real Sentinel-2 type, from the recorded service traffic */
 
-static GBytes *
-gunzip (const guint8 *data,
-        gsize         len)
-{
-  g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-  g_autoptr(GInputStream) source = g_memory_input_stream_new_from_data (data, len, NULL);
-  g_autoptr(GInputStream) converted = g_converter_input_stream_new (source, G_CONVERTER (decompressor));
-  g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_splice (sink, converted,
-                          G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                          NULL, &error);
-  g_assert_no_error (error);
-  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
-}
-
 /* The first recorded call's body, decompressed; NULL (test skipped) when
  * the recordings are not there. */
 static GBytes *
 load_get_dataset_response (const char *recording)
 {
-  const char *dir = g_getenv ("TILEBOX_RECORDINGS_DIR");
-  g_autofree char *path = NULL;
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize len;
-  guint64 body_len;
-  gint64 status;
+  g_autoptr(GPtrArray) calls = tilebox_test_load_recording (recording, TILEBOX_TEST_RECORDING_GUNZIP);
 
-  if (dir == NULL || dir[0] == '\0')
-    {
-      g_test_skip ("TILEBOX_RECORDINGS_DIR is not set: no recorded service traffic to test with");
-      return NULL;
-    }
-  path = g_build_filename (dir, "go", recording, NULL);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_autofree char *message = g_strdup_printf ("recording %s is absent", path);
-
-      g_test_skip (message);
-      return NULL;
-    }
-  g_assert_true (g_file_get_contents (path, &contents, &len, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (len, >=, 16);
-  memcpy (&status, contents, 8);
-  memcpy (&body_len, contents + 8, 8);
-  status = GINT64_FROM_LE (status);
-  body_len = GUINT64_FROM_LE (body_len);
-  g_assert_cmpint (status, ==, 200);
-  g_assert_cmpuint (body_len, <=, len - 16);
-  return gunzip ((const guint8 *) contents + 16, body_len);
+  if (calls == NULL)
+    return NULL;
+  g_assert_cmpuint (calls->len, >=, 1);
+  return g_bytes_ref (g_ptr_array_index (calls, 0));
 }
 
 /* Finds the last occurrence of LEN field `number` in data[0..len). */

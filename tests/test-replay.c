@@ -15,6 +15,7 @@
 #include <libsoup/soup.h>
 
 #include "tilebox.h"
+#include "tilebox-test-recordings.h"
 
 typedef struct {
   GMutex mutex;
@@ -30,39 +31,6 @@ typedef struct {
 } Replay;
 
 static Replay replay;
-
-/* Recorded calls of one file, each a GBytes of the gzip body, or NULL when
- * the recordings are absent. */
-static GPtrArray *
-load_calls (const char *name)
-{
-  const char *dir = g_getenv ("TILEBOX_RECORDINGS_DIR");
-  g_autofree char *path = NULL;
-  g_autofree char *data = NULL;
-  gsize len = 0, pos = 0;
-  GPtrArray *calls;
-
-  if (dir == NULL)
-    return NULL;
-  path = g_build_filename (dir, "go", name, NULL);
-  if (!g_file_get_contents (path, &data, &len, NULL))
-    return NULL;
-
-  calls = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  while (pos + 16 <= len)
-    {
-      guint64 body_len;
-
-      memcpy (&body_len, data + pos + 8, 8);
-      body_len = GUINT64_FROM_LE (body_len);
-      pos += 16;
-      g_assert_cmpuint (body_len, <=, len - pos);
-      g_ptr_array_add (calls, g_bytes_new (data + pos, body_len));
-      pos += body_len;
-    }
-
-  return calls;
-}
 
 static void
 handle_rpc (SoupServer        *server,
@@ -131,14 +99,10 @@ serve (const char *method,
        const char *file,
        guint       index)
 {
-  g_autoptr(GPtrArray) calls = load_calls (file);
+  g_autoptr(GPtrArray) calls = tilebox_test_load_recording (file, TILEBOX_TEST_RECORDING_GZIP);
 
   if (calls == NULL)
-    {
-      g_test_skip ("the recorded responses of the real service are not available "
-                   "(set TILEBOX_RECORDINGS_DIR)");
-      return FALSE;
-    }
+    return FALSE;
   g_assert_cmpuint (index, <, calls->len);
 
   g_mutex_lock (&replay.mutex);
@@ -319,6 +283,14 @@ test_list_collections (void)
   g_assert_cmpuint (tilebox_collection_get_count (ers2), ==, 299119);
 }
 
+/* Runs on the server's context, so it cannot come before the loop runs. */
+static gboolean
+quit_replay_cb (gpointer data)
+{
+  g_main_loop_quit (replay.loop);
+  return G_SOURCE_REMOVE;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -344,7 +316,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  g_main_loop_quit (replay.loop);
+  g_main_context_invoke (replay.context, quit_replay_cb, NULL);
   g_thread_join (replay.thread);
   g_main_loop_unref (replay.loop);
   g_main_context_unref (replay.context);
