@@ -132,6 +132,32 @@ bind_id (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
+/* Runs a statement that takes one id as ?1 and returns no rows; `what`
+ * names the table for the error. The number of changed rows goes to
+ * *changes when asked. */
+static gboolean
+exec_with_id (TileboxStore  *store,
+              const char    *sql,
+              const guint8   id[16],
+              const char    *what,
+              int           *changes,
+              GError       **error)
+{
+  g_autoptr(TileboxStoreStmt) stmt = prepare (store, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_id (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_db_error (store, error, what);
+      return FALSE;
+    }
+  if (changes != NULL)
+    *changes = sqlite3_changes (store->db);
+  return TRUE;
+}
+
 static void
 bind_text (sqlite3_stmt *stmt,
            int           index,
@@ -731,35 +757,19 @@ _tilebox_store_delete_dataset (TileboxStore *store,
                                const guint8  id[16],
                                GError      **error)
 {
-  g_autoptr(TileboxStoreStmt) stmt = NULL;
+  int deleted = 0;
 
   if (!savepoint (store, error))
     return FALSE;
 
   /* The cascade would do it, but explicitly is faster for big collections. */
-  stmt = prepare (store,
-                  "DELETE FROM datapoints WHERE collection_id IN "
-                  "  (SELECT id FROM collections WHERE dataset_id = ?1)", error);
-  if (stmt == NULL)
+  if (!exec_with_id (store,
+                     "DELETE FROM datapoints WHERE collection_id IN "
+                     "  (SELECT id FROM collections WHERE dataset_id = ?1)",
+                     id, "datapoints", NULL, error) ||
+      !exec_with_id (store, "DELETE FROM datasets WHERE id = ?1", id, "datasets", &deleted, error))
     goto fail;
-  bind_id (stmt, 1, id);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      set_db_error (store, error, "datapoints");
-      goto fail;
-    }
-  g_clear_pointer (&stmt, stmt_free);
-
-  stmt = prepare (store, "DELETE FROM datasets WHERE id = ?1", error);
-  if (stmt == NULL)
-    goto fail;
-  bind_id (stmt, 1, id);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      set_db_error (store, error, "datasets");
-      goto fail;
-    }
-  if (sqlite3_changes (store->db) == 0)
+  if (deleted == 0)
     {
       char uuid[37];
 
@@ -1070,26 +1080,11 @@ _tilebox_store_delete_collection (TileboxStore *store,
     }
   g_clear_pointer (&stmt, stmt_free);
 
-  stmt = prepare (store, "DELETE FROM datapoints WHERE collection_id = ?1", error);
-  if (stmt == NULL)
+  if (!exec_with_id (store, "DELETE FROM datapoints WHERE collection_id = ?1",
+                     collection_id, "datapoints", NULL, error) ||
+      !exec_with_id (store, "DELETE FROM collections WHERE id = ?1",
+                     collection_id, "collections", NULL, error))
     goto fail;
-  bind_id (stmt, 1, collection_id);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      set_db_error (store, error, "datapoints");
-      goto fail;
-    }
-  g_clear_pointer (&stmt, stmt_free);
-
-  stmt = prepare (store, "DELETE FROM collections WHERE id = ?1", error);
-  if (stmt == NULL)
-    goto fail;
-  bind_id (stmt, 1, collection_id);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      set_db_error (store, error, "collections");
-      goto fail;
-    }
   return release (store, error);
 
 fail:
