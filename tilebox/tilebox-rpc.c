@@ -499,25 +499,6 @@ typedef struct {
 } Call;
 
 static void
-call_free (Call *call)
-{
-  if (call->wait_source)
-    g_source_destroy (call->wait_source);
-  g_clear_pointer (&call->wait_source, g_source_unref);
-  if (call->cancel_source)
-    g_source_destroy (call->cancel_source);
-  g_clear_pointer (&call->cancel_source, g_source_unref);
-  if (call->parse_data_free && call->parse_data)
-    call->parse_data_free (call->parse_data);
-  g_free (call->service);
-  g_free (call->method);
-  g_bytes_unref (call->request);
-  g_free (call);
-}
-
-static void send_attempt (GTask *task);
-
-static void
 clear_wait_sources (Call *call)
 {
   if (call->wait_source)
@@ -527,6 +508,20 @@ clear_wait_sources (Call *call)
     g_source_destroy (call->cancel_source);
   g_clear_pointer (&call->cancel_source, g_source_unref);
 }
+
+static void
+call_free (Call *call)
+{
+  clear_wait_sources (call);
+  if (call->parse_data_free && call->parse_data)
+    call->parse_data_free (call->parse_data);
+  g_free (call->service);
+  g_free (call->method);
+  g_bytes_unref (call->request);
+  g_free (call);
+}
+
+static void send_attempt (GTask *task);
 
 static gboolean
 retry_timeout_cb (gpointer user_data)
@@ -548,7 +543,7 @@ retry_cancelled_cb (GCancellable *cancellable,
   Call *call = g_task_get_task_data (task);
 
   clear_wait_sources (call);
-  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+  g_task_return_error_if_cancelled (task);
 
   return G_SOURCE_REMOVE;
 }
