@@ -22,6 +22,7 @@
 #include "tilebox.h"
 #include "tilebox-client-private.h"
 #include "tilebox-rpc-private.h"
+#include "tilebox-schema-private.h"
 #include "tilebox-server-private.h"
 #include "tilebox-util-private.h"
 
@@ -1147,6 +1148,54 @@ test_dataset_schema_fields_and_types (void)
   g_assert_cmpstr (tilebox_field_get_description (field), ==, "Cloud cover of the granule in percent");
   g_assert_cmpstr (tilebox_field_get_example_value (field), ==, "12.34");
   g_assert_null (tilebox_schema_lookup_field (schema, "no_such_field"));
+}
+
+/* A dataset without a type has an empty schema; a type that is malformed or
+ * does not define its own message is a protocol error. */
+static void
+test_schema_from_annotated_type (void)
+{
+  g_auto(TileboxPbAnnotatedType) type = { 0 };
+  g_autoptr(TileboxSchema) empty = NULL;
+  g_autoptr(TileboxSchema) schema = NULL;
+  g_autoptr(GError) error = NULL;
+  const TileboxDescFieldSpec fields[] = {
+    { "time", TILEBOX_DESC_TYPE_MESSAGE, FALSE, "google.protobuf.Timestamp" },
+    { "tags", TILEBOX_DESC_TYPE_STRING, TRUE, NULL },
+  };
+  static const guint8 garbage[] = { 0x0a, 0x05, 0x01 };
+
+  empty = _tilebox_schema_new_from_pb (&type, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tilebox_schema_get_n_fields (empty), ==, 0);
+
+  type.type_url = g_strdup ("t.v1.Thing");
+  type.descriptor_set = g_bytes_new_static (garbage, sizeof garbage);
+  g_assert_null (_tilebox_schema_new_from_pb (&type, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL);
+  g_clear_error (&error);
+
+  g_bytes_unref (type.descriptor_set);
+  type.descriptor_set = _tilebox_desc_build_file_set ("t.proto", "t.v1", "Other", fields,
+                                                      G_N_ELEMENTS (fields), NULL);
+  g_assert_null (_tilebox_schema_new_from_pb (&type, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "t.v1.Thing"));
+  g_clear_error (&error);
+
+  g_bytes_unref (type.descriptor_set);
+  type.descriptor_set = _tilebox_desc_build_file_set ("t.proto", "t.v1", "Thing", fields,
+                                                      G_N_ELEMENTS (fields), NULL);
+  schema = _tilebox_schema_new_from_pb (&type, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tilebox_schema_get_n_fields (schema), ==, 2);
+  g_assert_cmpint (tilebox_field_get_field_type (tilebox_schema_get_field (schema, 0)), ==,
+                   TILEBOX_FIELD_TYPE_TIMESTAMP);
+  g_assert_true (tilebox_field_get_repeated (tilebox_schema_lookup_field (schema, "tags")));
+  /* No annotations: empty texts, not NULL. */
+  g_assert_cmpstr (tilebox_field_get_description (tilebox_schema_get_field (schema, 1)), ==, "");
+  g_assert_null (tilebox_schema_lookup_field (schema, "nope"));
+  g_assert_null (tilebox_schema_get_field (schema, 2));
 }
 
 static void
@@ -2395,6 +2444,7 @@ main (int   argc,
   g_test_add_func ("/client/dataset/properties-match-catalogue", test_dataset_properties_match_catalogue);
   g_test_add_func ("/client/dataset/schema-fields-and-types", test_dataset_schema_fields_and_types);
   g_test_add_func ("/client/dataset/schema-is-list-model-of-fields", test_dataset_schema_is_list_model_of_fields);
+  g_test_add_func ("/client/dataset/schema-from-annotated-type", test_schema_from_annotated_type);
 
   g_test_add_func ("/client/errors/get-dataset-unknown-slug-is-not-found", test_get_dataset_unknown_slug_is_not_found);
   g_test_add_func ("/client/errors/get-dataset-by-id-unknown-is-not-found", test_get_dataset_by_id_unknown_is_not_found);

@@ -505,6 +505,11 @@ _tilebox_schema_new_from_pb (const TileboxPbAnnotatedType  *type,
 
   self->type_url = g_strdup (nonnull (type->type_url));
   self->pool = _tilebox_desc_pool_new ();
+
+  /* A dataset without any type yet has no fields; that is not an error. */
+  if (len == 0 && *self->type_url == '\0')
+    return g_steal_pointer (&self);
+
   if (!_tilebox_desc_pool_add_file_set (self->pool, data, len, error))
     return NULL;
 
@@ -546,6 +551,7 @@ _tilebox_schema_get_pool (TileboxSchema *self)
   return self->pool;
 }
 
+/* NULL for a dataset without a type. */
 const TileboxDescMessage *
 _tilebox_schema_get_message (TileboxSchema *self)
 {
