@@ -16,4 +16,9 @@ TileboxTimeInterval *_tilebox_time_interval_new_from_pb (const TileboxPbTimeInte
 void _tilebox_time_interval_to_pb (const TileboxTimeInterval *self,
                                    TileboxPbTimeInterval     *pb);
 
+/* Parses an ISO 8601 / RFC 3339 time or a date; naive times are UTC. The
+ * result is in UTC. Fails with TILEBOX_ERROR_INVALID_ARGUMENT. */
+GDateTime *_tilebox_date_time_parse (const char  *text,
+                                     GError     **error);
+
 G_END_DECLS

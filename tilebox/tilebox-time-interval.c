@@ -6,6 +6,10 @@
 
 #include "config.h"
 
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "tilebox-error.h"
 #include "tilebox-time-interval.h"
 #include "tilebox-time-interval-private.h"
 #include "tilebox-util-private.h"
@@ -59,6 +63,7 @@ tilebox_time_interval_new (GDateTime *start,
  *
  * Creates a time interval with explicit bounds. Both flags %FALSE give the
  * half-open interval `[start, end)`; both %TRUE give `(start, end]`.
+ * An end before the start gives an empty interval.
  *
  * Returns: (transfer full): a new time interval
  */
@@ -81,6 +86,56 @@ tilebox_time_interval_new_full (GDateTime *start,
   self->end_inclusive = !!end_inclusive;
 
   return self;
+}
+
+/**
+ * tilebox_time_interval_new_point:
+ * @instant: a point in time
+ *
+ * Creates the interval holding just @instant: `[instant, instant]`.
+ *
+ * Returns: (transfer full): a new time interval
+ */
+TileboxTimeInterval *
+tilebox_time_interval_new_point (GDateTime *instant)
+{
+  g_return_val_if_fail (instant != NULL, NULL);
+
+  return tilebox_time_interval_new_full (instant, instant, FALSE, TRUE);
+}
+
+/**
+ * tilebox_time_interval_new_parse:
+ * @start: the start, included: an ISO 8601 / RFC 3339 time such as
+ *   `2025-01-01T12:00:00Z`, or a date such as `2025-01-01`
+ * @end: the end, excluded, in the same forms
+ * @error: return location for a #GError
+ *
+ * Creates the half-open interval `[start, end)` from text. A date stands
+ * for its midnight; a time without a zone is in UTC; a space may stand for
+ * the `T` between date and time.
+ *
+ * Returns: (transfer full) (nullable): a new time interval, or %NULL with
+ *   @error set to %TILEBOX_ERROR_INVALID_ARGUMENT
+ */
+TileboxTimeInterval *
+tilebox_time_interval_new_parse (const char  *start,
+                                 const char  *end,
+                                 GError     **error)
+{
+  g_autoptr(GDateTime) start_time = NULL;
+  g_autoptr(GDateTime) end_time = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  start_time = _tilebox_date_time_parse (start, error);
+  if (start_time == NULL)
+    return NULL;
+  end_time = _tilebox_date_time_parse (end, error);
+  if (end_time == NULL)
+    return NULL;
+
+  return tilebox_time_interval_new (start_time, end_time);
 }
 
 /**
@@ -179,26 +234,43 @@ tilebox_time_interval_get_end_inclusive (const TileboxTimeInterval *self)
   return self->end_inclusive;
 }
 
+/* The bounds as a half-open interval of microseconds, GDateTime's unit. */
+static void
+half_open_bounds (const TileboxTimeInterval *self,
+                  gint64                    *start,
+                  gint64                    *end)
+{
+  *start = g_date_time_to_unix (self->start) * G_USEC_PER_SEC + g_date_time_get_microsecond (self->start);
+  *end = g_date_time_to_unix (self->end) * G_USEC_PER_SEC + g_date_time_get_microsecond (self->end);
+  if (self->start_exclusive)
+    *start += 1;
+  if (self->end_inclusive)
+    *end += 1;
+}
+
 /**
  * tilebox_time_interval_equal:
  * @a: a time interval
  * @b: another time interval
  *
- * Compares two intervals bound by bound, flags included.
+ * Compares two intervals as the instants they hold, in half-open form at
+ * the microsecond precision of #GDateTime: `[t, u]` equals `[t, u + 1µs)`.
  *
- * Returns: %TRUE if both describe the same bounds
+ * Returns: %TRUE if both hold the same instants
  */
 gboolean
 tilebox_time_interval_equal (const TileboxTimeInterval *a,
                              const TileboxTimeInterval *b)
 {
+  gint64 a_start, a_end, b_start, b_end;
+
   g_return_val_if_fail (a != NULL, FALSE);
   g_return_val_if_fail (b != NULL, FALSE);
 
-  return g_date_time_equal (a->start, b->start) &&
-         g_date_time_equal (a->end, b->end) &&
-         a->start_exclusive == b->start_exclusive &&
-         a->end_inclusive == b->end_inclusive;
+  half_open_bounds (a, &a_start, &a_end);
+  half_open_bounds (b, &b_start, &b_end);
+
+  return a_start == b_start && a_end == b_end;
 }
 
 /**
@@ -251,4 +323,45 @@ _tilebox_time_interval_to_pb (const TileboxTimeInterval *self,
   _tilebox_timestamp_from_date_time (&pb->end, self->end);
   pb->start_exclusive = self->start_exclusive;
   pb->end_inclusive = self->end_inclusive;
+}
+
+GDateTime *
+_tilebox_date_time_parse (const char  *text,
+                          GError     **error)
+{
+  g_autofree char *iso = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  GDateTime *parsed = NULL;
+  gsize len;
+
+  if (text == NULL)
+    goto invalid;
+
+  iso = g_strstrip (g_strdup (text));
+  len = strlen (iso);
+  if (len == 10 && iso[4] == '-' && iso[7] == '-')
+    {
+      char *with_time = g_strconcat (iso, "T00:00:00", NULL);
+
+      g_free (iso);
+      iso = with_time;
+    }
+  else if (len > 10 && iso[10] == ' ')
+    iso[10] = 'T';
+
+  parsed = g_date_time_new_from_iso8601 (iso, utc);
+  if (parsed != NULL)
+    {
+      GDateTime *in_utc = g_date_time_to_utc (parsed);
+
+      g_date_time_unref (parsed);
+      return in_utc;
+    }
+
+invalid:
+  g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+               _("Invalid time “%s”: expected an ISO 8601 time such as 2025-01-01T12:00:00Z "
+                 "or a date such as 2025-01-01"),
+               text ? text : "(null)");
+  return NULL;
 }

@@ -30,6 +30,12 @@ TileboxTimeInterval *tilebox_time_interval_new_full            (GDateTime       
                                                                 gboolean                   start_exclusive,
                                                                 gboolean                   end_inclusive);
 TILEBOX_AVAILABLE_IN_ALL
+TileboxTimeInterval *tilebox_time_interval_new_point           (GDateTime                 *instant);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxTimeInterval *tilebox_time_interval_new_parse           (const char                *start,
+                                                                const char                *end,
+                                                                GError                   **error);
+TILEBOX_AVAILABLE_IN_ALL
 TileboxTimeInterval *tilebox_time_interval_ref                 (TileboxTimeInterval       *self);
 TILEBOX_AVAILABLE_IN_ALL
 void                 tilebox_time_interval_unref               (TileboxTimeInterval       *self);

@@ -13,6 +13,7 @@
 #include "tilebox-enum-types.h"
 #include "tilebox-error.h"
 #include "tilebox-time-interval.h"
+#include "tilebox-id-interval.h"
 #include "tilebox-schema.h"
 #include "tilebox-dataset-group.h"
 #include "tilebox-collection.h"
