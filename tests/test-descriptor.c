@@ -901,6 +901,55 @@ test_malformed_cases (void)
 
 /* Parses every prefix and some mutations of `bytes`: never a crash, and
  * failures leave the pool as it was. */
+/* Duplicate value names are found in linear time: a descriptor from the
+ * network may hold an enum with very many values. */
+static void
+test_large_enum (void)
+{
+  const guint n_values = 100000;
+  GByteArray *e = g_byte_array_new ();
+  GByteArray *file;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) duplicated = NULL;
+  g_autoptr(TileboxDescPool) pool = NULL;
+  const TileboxDescEnum *big;
+  gint32 number = 0;
+
+  _tilebox_pb_write_string (e, ENUM_NAME, "Big");
+  for (guint i = 0; i < n_values; i++)
+    {
+      GByteArray *v = g_byte_array_new ();
+      g_autofree char *name = g_strdup_printf ("V%u", i);
+
+      _tilebox_pb_write_string (v, VALUE_NAME, name);
+      _tilebox_pb_write_varint (v, VALUE_NUMBER, i);
+      put_sub (e, ENUM_VALUE, v);
+    }
+
+  file = file_desc ("big.proto", "big", "proto3", 0);
+  _tilebox_pb_write_message (file, FILE_ENUM, e);
+  bytes = file_set (file);
+  pool = pool_from_bytes (bytes);
+  big = _tilebox_desc_pool_lookup_enum (pool, "big.Big");
+  g_assert_nonnull (big);
+  g_assert_cmpuint (big->values->len, ==, n_values);
+  g_assert_true (_tilebox_desc_enum_value_number (big, "V99999", &number));
+  g_assert_cmpint (number, ==, 99999);
+
+  /* the same again with a last value named like the first */
+  {
+    GByteArray *v = g_byte_array_new ();
+
+    _tilebox_pb_write_string (v, VALUE_NAME, "V0");
+    _tilebox_pb_write_varint (v, VALUE_NUMBER, n_values);
+    put_sub (e, ENUM_VALUE, v);
+  }
+  file = file_desc ("big.proto", "big", "proto3", 0);
+  put_sub (file, FILE_ENUM, e);
+  duplicated = file_set (file);
+  assert_rejected (duplicated, "duplicate name “V0”");
+}
+
 static void
 check_truncations (GBytes *bytes)
 {
@@ -1222,6 +1271,7 @@ main (int   argc,
   g_test_add_func ("/descriptor/pool-last-wins", test_pool_last_wins);
   g_test_add_func ("/descriptor/malformed/cases", test_malformed_cases);
   g_test_add_func ("/descriptor/malformed/truncations", test_malformed_truncations);
+  g_test_add_func ("/descriptor/malformed/large-enum", test_large_enum);
   g_test_add_func ("/descriptor/sentinel2", test_sentinel2);
   g_test_add_func ("/descriptor/ers-sar-file-implicit", test_ers_sar_file_implicit);
 

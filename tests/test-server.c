@@ -505,6 +505,7 @@ test_gzip (Fixture       *f,
   g_autoptr(Response) plain = NULL;
   g_autoptr(Response) zipped = NULL;
   g_autoptr(Response) refused = NULL;
+  g_autoptr(Response) empty_items = NULL;
   g_autoptr(Response) small = NULL;
   g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
   g_autoptr(GInputStream) base = NULL;
@@ -536,6 +537,12 @@ test_gzip (Fixture       *f,
                        "Accept-Encoding", "identity, gzip;q=0", NULL);
   assert_ok (refused);
   g_assert_null (soup_message_headers_get_one (refused->headers, "Content-Encoding"));
+
+  /* empty list items are no reason to fail */
+  empty_items = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", empty,
+                           "Accept-Encoding", ",gzip,,", NULL);
+  assert_ok (empty_items);
+  g_assert_cmpstr (soup_message_headers_get_one (empty_items->headers, "Content-Encoding"), ==, "gzip");
 
   /* small responses stay plain */
   {
@@ -682,6 +689,83 @@ test_bad_requests (Fixture       *f,
   get_body = soup_session_send_and_read (f->session, get, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (soup_message_get_status (get), ==, 405);
+}
+
+/* The server's limit (MAX_REQUEST_SIZE in tilebox-server.c). */
+#define MAX_REQUEST_SIZE (32 * 1024 * 1024)
+
+static void
+test_request_too_large (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GBytes) huge = NULL;
+  g_autoptr(GBytes) bomb = NULL;
+  g_autoptr(Response) sized = NULL;
+  g_autoptr(Response) zipped = NULL;
+  g_autoptr(Response) after = NULL;
+  g_autoptr(SoupMessage) chunked = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) chunked_body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uri = g_strconcat (f->url, DATASET_SERVICE "ListDatasets", NULL);
+  g_autofree char *message = NULL;
+  guint8 *zeros = g_malloc0 (MAX_REQUEST_SIZE + 1);
+
+  huge = g_bytes_new_take (zeros, MAX_REQUEST_SIZE + 1);
+
+  /* with a Content-Length */
+  sized = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", huge, NULL);
+  g_free (assert_connect_error (sized, 413, "resource_exhausted"));
+
+  /* chunked: no length known before the body */
+  chunked = soup_message_new ("POST", uri);
+  stream = g_memory_input_stream_new_from_bytes (huge);
+  soup_message_set_request_body (chunked, "application/proto", stream, -1);
+  chunked_body = soup_session_send_and_read (f->session, chunked, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (chunked), ==, 413);
+  g_assert_cmpuint (soup_message_headers_get_encoding (soup_message_get_request_headers (chunked)), ==,
+                    SOUP_ENCODING_CHUNKED);
+
+  /* small when compressed, too large once decompressed */
+  {
+    g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+    g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+    g_autoptr(GOutputStream) gz = g_converter_output_stream_new (sink, G_CONVERTER (compressor));
+
+    g_output_stream_write_all (gz, g_bytes_get_data (huge, NULL), g_bytes_get_size (huge), NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_output_stream_close (gz, NULL, &error);
+    g_assert_no_error (error);
+    bomb = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
+  }
+  g_assert_cmpuint (g_bytes_get_size (bomb), <, 1024 * 1024);
+  zipped = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", bomb,
+                      "Content-Encoding", "gzip", NULL);
+  message = assert_connect_error (zipped, 413, "resource_exhausted");
+  g_assert_cmpstr (message, !=, "");
+
+  /* the connection and the server carry on */
+  after = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", empty, NULL);
+  assert_ok (after);
+  g_assert_cmpuint (_tilebox_server_get_request_count (f->server), ==, 4);
+}
+
+/* Error messages quote the (percent-decoded) path: the JSON stays UTF-8. */
+static void
+test_error_json_utf8 (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(Response) response = NULL;
+  g_autofree char *message = NULL;
+
+  response = post_full (f->session, f->url, "/%FF%FE/Get", "application/proto", empty, NULL);
+  g_assert_true (g_utf8_validate (g_bytes_get_data (response->body, NULL),
+                                  g_bytes_get_size (response->body), NULL));
+  message = assert_connect_error (response, 404, "unimplemented");
+  g_assert_nonnull (strstr (message, "/\357\277\275\357\277\275/Get"));
 }
 
 static void
@@ -1391,6 +1475,90 @@ test_store_versions (void)
   g_rmdir (dir);
 }
 
+static gint64
+count_rows (TileboxStore *store,
+            const char   *sql)
+{
+  sqlite3_stmt *stmt;
+  gint64 count;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_tilebox_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return count;
+}
+
+/* A write whose commit fails is rolled back, and no transaction stays open. */
+static void
+test_store_failed_commit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxStore) store = _tilebox_store_open (NULL, &error);
+  sqlite3 *db;
+  TileboxPbDataset *dataset;
+  TileboxPbId collection_id;
+
+  g_assert_no_error (error);
+  g_assert_true (_tilebox_demo_load (store, &error));
+  g_assert_no_error (error);
+  db = _tilebox_store_get_db (store);
+  dataset = _tilebox_store_get_dataset (store, NULL, TILEBOX_DEMO_WEATHER_SLUG, &error);
+  g_assert_no_error (error);
+  collection_id = ((TileboxPbCollectionInfo *) g_ptr_array_index (dataset->collections, 0))->id;
+
+  /* every deletion leaves an orphan, which only the commit notices */
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TEMP TRIGGER orphan AFTER DELETE ON collections BEGIN "
+                                 "  INSERT INTO collections (id, dataset_id, name) "
+                                 "  VALUES (randomblob (16), randomblob (16), 'orphan'); "
+                                 "END", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (_tilebox_store_delete_collection (store, dataset->id.uuid, collection_id.uuid, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (sqlite3_get_autocommit (db));
+  g_assert_cmpint (count_rows (store, "SELECT count (*) FROM collections"), ==, 8);
+
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA defer_foreign_keys = ON", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (_tilebox_store_delete_dataset (store, dataset->id.uuid, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (sqlite3_get_autocommit (db));
+  g_assert_cmpint (count_rows (store, "SELECT count (*) FROM datasets"), ==, 3);
+  g_assert_cmpint (count_rows (store, "SELECT count (*) FROM datapoints"), ==, 7750);
+
+  _tilebox_pb_dataset_free (dataset);
+}
+
+/* The demo catalogue loads completely or not at all. */
+static void
+test_demo_all_or_nothing (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxStore) store = _tilebox_store_open (NULL, &error);
+  sqlite3 *db;
+
+  g_assert_no_error (error);
+  db = _tilebox_store_get_db (store);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TEMP TRIGGER no_munich BEFORE INSERT ON collections "
+                                 "WHEN NEW.name = 'munich' BEGIN SELECT RAISE (ABORT, 'no munich'); END",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (_tilebox_demo_load (store, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (sqlite3_get_autocommit (db));
+  g_assert_cmpint (count_rows (store, "SELECT count (*) FROM datasets"), ==, 0);
+  g_assert_cmpint (count_rows (store, "SELECT count (*) FROM datapoints"), ==, 0);
+
+  g_assert_cmpint (sqlite3_exec (db, "DROP TRIGGER no_munich", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (_tilebox_demo_load (store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (store, "SELECT count (*) FROM collections"), ==, 8);
+}
+
 /* --- the program ---------------------------------------------------------------- */
 
 static char *
@@ -1608,6 +1776,8 @@ main (int   argc,
   ADD ("get-dataset", test_get_dataset);
   ADD ("public-prefix", test_public_prefix);
   ADD ("bad-requests", test_bad_requests);
+  ADD ("request-too-large", test_request_too_large);
+  ADD ("error-json-utf8", test_error_json_utf8);
   ADD ("collections/availability", test_collections_availability);
   ADD ("dataset/lifecycle", test_dataset_lifecycle);
   ADD ("dataset/delete-cascades", test_delete_dataset_cascades);
@@ -1620,6 +1790,8 @@ main (int   argc,
   g_test_add ("/server/empty", Fixture, NULL, fixture_setup_empty, test_empty, fixture_teardown);
   g_test_add_func ("/server/demo/deterministic", test_demo_deterministic);
   g_test_add_func ("/server/store/versions", test_store_versions);
+  g_test_add_func ("/server/store/failed-commit", test_store_failed_commit);
+  g_test_add_func ("/server/demo/all-or-nothing", test_demo_all_or_nothing);
   g_test_add_func ("/server/program/run", test_program);
   g_test_add_func ("/server/program/persistence", test_program_persistence);
 

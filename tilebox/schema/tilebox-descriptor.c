@@ -666,6 +666,7 @@ parse_enum (ParseState      *state,
 {
   TileboxDescEnum *enum_desc;
   g_autoptr(GArray) value_readers = g_array_new (FALSE, FALSE, sizeof (TileboxPbReader));
+  g_autoptr(GHashTable) names = NULL;
   g_autofree char *name = NULL;
   int rc;
 
@@ -712,6 +713,8 @@ parse_enum (ParseState      *state,
   enum_desc->values = g_ptr_array_new_with_free_func ((GDestroyNotify) desc_enum_value_free);
   g_ptr_array_add (state->enums, enum_desc);
 
+  /* the names of the values so far, owned by them */
+  names = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < value_readers->len; i++)
     {
       TileboxPbReader *vr = &g_array_index (value_readers, TileboxPbReader, i);
@@ -739,19 +742,10 @@ parse_enum (ParseState      *state,
           set_protocol_error (error, _("missing or invalid name"));
           ok = FALSE;
         }
-      if (ok && rc == 0)
+      if (ok && rc == 0 && g_hash_table_contains (names, value->name))
         {
-          for (guint j = 0; j < enum_desc->values->len; j++)
-            {
-              TileboxDescEnumValue *other = g_ptr_array_index (enum_desc->values, j);
-
-              if (g_str_equal (other->name, value->name))
-                {
-                  set_protocol_error (error, _("duplicate name “%s”"), value->name);
-                  ok = FALSE;
-                  break;
-                }
-            }
+          set_protocol_error (error, _("duplicate name “%s”"), value->name);
+          ok = FALSE;
         }
       if (!ok || rc < 0)
         {
@@ -759,6 +753,7 @@ parse_enum (ParseState      *state,
                           i + 1, enum_desc->full_name);
           return FALSE;
         }
+      g_hash_table_add (names, value->name);
       g_ptr_array_add (enum_desc->values, g_steal_pointer (&value));
     }
 

@@ -629,27 +629,24 @@ _tilebox_demo_load (TileboxStore *store,
                        "Temperature, humidity, pressure and rain of stations in Berlin and Munich. "
                        "Humidity and pressure are missing now and then. Generated demo data.",
                        &demo, TILEBOX_DATASET_KIND_TEMPORAL,
-                       weather_fields, G_N_ELEMENTS (weather_fields), error) ||
-      !_tilebox_store_commit (store, error))
-    {
-      _tilebox_store_rollback (store);
-      return FALSE;
-    }
+                       weather_fields, G_N_ELEMENTS (weather_fields), error))
+    goto fail;
 
+  /* One transaction for everything: a catalogue loaded in part would count
+   * as loaded by the check above, in a persistent database forever. */
   for (const TileboxDemoCollection *spec = demo_collections; spec->name != NULL; spec++)
     {
       g_autofree char *key = g_strdup_printf ("dataset/%s", spec->dataset_slug);
       TileboxPbId dataset_id;
 
       demo_uuid (key, &dataset_id);
-      if (!_tilebox_store_begin (store, error))
-        return FALSE;
-      if (!load_collection (store, spec, &dataset_id, error) ||
-          !_tilebox_store_commit (store, error))
-        {
-          _tilebox_store_rollback (store);
-          return FALSE;
-        }
+      if (!load_collection (store, spec, &dataset_id, error))
+        goto fail;
     }
-  return TRUE;
+  if (_tilebox_store_commit (store, error))
+    return TRUE;
+
+fail:
+  _tilebox_store_rollback (store);
+  return FALSE;
 }

@@ -24,8 +24,11 @@
 
 /* Responses larger than this are gzipped for clients that accept it. */
 #define GZIP_THRESHOLD 1024
-/* Requests larger than this are refused (a full Ingest is far smaller). */
-#define MAX_REQUEST_SIZE (256 * 1024 * 1024)
+/* Requests larger than this, compressed or decompressed, are refused (a
+ * full Ingest is far smaller). Bodies are never buffered past it. */
+#define MAX_REQUEST_SIZE (32 * 1024 * 1024)
+/* Set on a message whose body went past MAX_REQUEST_SIZE. */
+#define REQUEST_TOO_LARGE "tilebox-request-too-large"
 
 struct _TileboxServer {
   gatomicrefcount ref_count;
@@ -110,8 +113,12 @@ connect_error_json (const char *code,
   json_builder_add_string_value (builder, code);
   if (message != NULL && *message != '\0')
     {
+      /* messages may quote the request (its path is percent-decoded):
+       * JSON must be UTF-8 */
+      g_autofree char *valid = g_utf8_make_valid (message, -1);
+
       json_builder_set_member_name (builder, "message");
-      json_builder_add_string_value (builder, message);
+      json_builder_add_string_value (builder, valid);
     }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
@@ -147,15 +154,36 @@ gzip_bytes (GBytes *bytes)
   return convert_bytes (G_CONVERTER (compressor), data, len, NULL);
 }
 
+/* Fails with G_IO_ERROR_MESSAGE_TOO_LARGE past max_size bytes of output. */
 static GBytes *
 gunzip_bytes (GBytes  *bytes,
+              gsize    max_size,
               GError **error)
 {
   g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-  gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
+  g_autoptr(GInputStream) memory = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(GInputStream) stream = g_converter_input_stream_new (memory, G_CONVERTER (decompressor));
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  gssize n;
 
-  return convert_bytes (G_CONVERTER (decompressor), data, len, error);
+  do
+    {
+      guint old_len = out->len;
+
+      if (old_len > max_size)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                               _("The request is too large"));
+          return NULL;
+        }
+      g_byte_array_set_size (out, old_len + 64 * 1024);
+      n = g_input_stream_read (stream, out->data + old_len, 64 * 1024, NULL, error);
+      g_byte_array_set_size (out, old_len + MAX (n, 0));
+    }
+  while (n > 0);
+  if (n < 0)
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
 /* Whether an Accept-Encoding value accepts gzip (a q=0 refuses it). */
@@ -172,7 +200,8 @@ accepts_gzip (const char *accept_encoding)
       g_auto(GStrv) parts = g_strsplit (items[i], ";", -1);
       gboolean refused = FALSE;
 
-      if (g_ascii_strcasecmp (g_strstrip (parts[0]), "gzip") != 0)
+      /* an empty item (",gzip") splits into no parts at all */
+      if (parts[0] == NULL || g_ascii_strcasecmp (g_strstrip (parts[0]), "gzip") != 0)
         continue;
       for (guint j = 1; parts[j] != NULL; j++)
         {
@@ -1105,13 +1134,13 @@ handle_call (TileboxServer     *self,
         }
     }
 
-  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  if (g_bytes_get_size (body) > MAX_REQUEST_SIZE)
+  if (g_object_get_data (G_OBJECT (msg), REQUEST_TOO_LARGE) != NULL)
     {
       respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "resource_exhausted",
                      _("The request is too large"));
       return;
     }
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   content_encoding = soup_message_headers_get_one (headers, "Content-Encoding");
   if (content_encoding != NULL && g_ascii_strcasecmp (content_encoding, "identity") != 0)
     {
@@ -1123,7 +1152,13 @@ handle_call (TileboxServer     *self,
           respond_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, "unimplemented", message);
           return;
         }
-      plain = gunzip_bytes (body, &error);
+      plain = gunzip_bytes (body, MAX_REQUEST_SIZE, &error);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        {
+          respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "resource_exhausted",
+                         error->message);
+          return;
+        }
       if (plain == NULL)
         {
           g_autofree char *message = g_strdup_printf (_("Could not decompress the request: %s"), error->message);
@@ -1155,6 +1190,45 @@ handle_call (TileboxServer     *self,
     g_autoptr(GBytes) response = g_byte_array_free_to_bytes (g_steal_pointer (&out));
     respond (msg, SOUP_STATUS_OK, "application/proto", response);
   }
+}
+
+/* Stops buffering the body of msg: what was read goes, the rest is read
+ * and dropped, and handle_call () refuses the request. */
+static void
+drop_request_body (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+  g_object_set_data (G_OBJECT (msg), REQUEST_TOO_LARGE, GINT_TO_POINTER (TRUE));
+  soup_message_body_set_accumulate (body, FALSE);
+  soup_message_body_truncate (body);
+}
+
+static void
+got_chunk_cb (SoupServerMessage *msg,
+              GBytes            *chunk,
+              gpointer           user_data)
+{
+  /* once dropped, the body stays empty */
+  if (soup_server_message_get_request_body (msg)->length > MAX_REQUEST_SIZE)
+    drop_request_body (msg);
+}
+
+/* Runs once the request headers are in, before the body is read. */
+static void
+early_callback (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > MAX_REQUEST_SIZE)
+    drop_request_body (msg);
+  else
+    g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), NULL);
 }
 
 static gboolean
@@ -1340,6 +1414,7 @@ _tilebox_server_listen (TileboxServer *self,
   g_return_val_if_fail (self->soup == NULL, FALSE);
 
   soup = soup_server_new ("server-header", "tilebox-server/" PACKAGE_VERSION " ", NULL);
+  soup_server_add_early_handler (soup, NULL, early_callback, self, NULL);
   soup_server_add_handler (soup, NULL, server_callback, self, NULL);
   if (!soup_server_listen_local (soup, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
     return FALSE;

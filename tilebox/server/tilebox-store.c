@@ -778,7 +778,9 @@ _tilebox_store_delete_dataset (TileboxStore *store,
                    _("Dataset %s not found"), uuid);
       goto fail;
     }
-  return release (store, error);
+  /* a failed release leaves the transaction open */
+  if (release (store, error))
+    return TRUE;
 
 fail:
   rollback_savepoint (store);
@@ -1085,7 +1087,8 @@ _tilebox_store_delete_collection (TileboxStore *store,
       !exec_with_id (store, "DELETE FROM collections WHERE id = ?1",
                      collection_id, "collections", NULL, error))
     goto fail;
-  return release (store, error);
+  if (release (store, error))
+    return TRUE;
 
 fail:
   rollback_savepoint (store);
