@@ -22,6 +22,7 @@
 #include "tilebox-descriptor-private.h"
 #include "tilebox-server-private.h"
 #include "tilebox-demo-private.h"
+#include "tilebox-util-private.h"
 
 #define DATASET_SERVICE "/datasets.v1.DatasetService/"
 #define COLLECTION_SERVICE "/datasets.v1.CollectionService/"
@@ -678,7 +679,7 @@ test_bad_requests (Fixture       *f,
   unknown_service = post_full (f->session, f->url, "/nothing.v1.Nothing/Get", "application/proto", empty, NULL);
   g_free (assert_connect_error (unknown_service, 404, "unimplemented"));
 
-  not_yet = post_full (f->session, f->url, "/datasets.v1.DataAccessService/Query", "application/proto", empty, NULL);
+  not_yet = post_full (f->session, f->url, "/datasets.v1.DataIngestionService/Ingest", "application/proto", empty, NULL);
   g_free (assert_connect_error (not_yet, 501, "unimplemented"));
 
   bad_body = post_full (f->session, f->url, DATASET_SERVICE "GetDataset", "application/proto", garbage, NULL);
@@ -1559,6 +1560,1335 @@ test_demo_all_or_nothing (void)
   g_assert_cmpint (count_rows (store, "SELECT count (*) FROM collections"), ==, 8);
 }
 
+/* --- DataAccessService -------------------------------------------------------- */
+
+#define DATA_ACCESS_SERVICE "/datasets.v1.DataAccessService/"
+#define DEMO_START_MS (DEMO_START_S * 1000)
+#define HOUR_MS G_GINT64_CONSTANT (3600000)
+#define MS_NS G_GINT64_CONSTANT (1000000)
+
+typedef struct {
+  guint8 id[16];
+  gint64 time_ms;
+  gint64 ingestion_time_ns;
+  GBytes *data;
+} StoredDatapoint;
+
+static void
+stored_datapoint_clear (gpointer p)
+{
+  g_clear_pointer (&((StoredDatapoint *) p)->data, g_bytes_unref);
+}
+
+/* The datapoints of a collection in id order, read from the database. */
+static GArray *
+stored_datapoints (Fixture           *f,
+                   const TileboxPbId *collection_id)
+{
+  GArray *stored = g_array_new (FALSE, TRUE, sizeof (StoredDatapoint));
+  sqlite3_stmt *stmt;
+  sqlite3 *db;
+
+  g_array_set_clear_func (stored, stored_datapoint_clear);
+  _tilebox_server_lock (f->server);
+  db = _tilebox_store_get_db (_tilebox_server_get_store (f->server));
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT id, time_ms, ingestion_time_ns, data FROM datapoints "
+                                       "WHERE collection_id = ?1 ORDER BY id", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, collection_id->uuid, 16, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      StoredDatapoint dp = { { 0 } };
+
+      g_assert_cmpint (sqlite3_column_bytes (stmt, 0), ==, 16);
+      memcpy (dp.id, sqlite3_column_blob (stmt, 0), 16);
+      dp.time_ms = sqlite3_column_int64 (stmt, 1);
+      dp.ingestion_time_ns = sqlite3_column_int64 (stmt, 2);
+      dp.data = g_bytes_new (sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3));
+      g_array_append_val (stored, dp);
+    }
+  sqlite3_finalize (stmt);
+  _tilebox_server_unlock (f->server);
+  return stored;
+}
+
+#define STORED(array, i) (&g_array_index ((array), StoredDatapoint, (i)))
+
+static TileboxPbId
+demo_collection (Fixture    *f,
+                 const char *slug,
+                 const char *name)
+{
+  TileboxPbDataset *dataset = get_dataset (f, slug);
+  TileboxPbId id = { 0 };
+
+  for (guint i = 0; i < dataset->collections->len; i++)
+    {
+      TileboxPbCollectionInfo *info = g_ptr_array_index (dataset->collections, i);
+
+      if (g_str_equal (info->name, name))
+        id = info->id;
+    }
+  _tilebox_pb_dataset_free (dataset);
+  g_assert_true (id.set);
+  return id;
+}
+
+static TileboxPbTimestamp
+ts_from_ns (gint64 ns)
+{
+  TileboxPbTimestamp ts;
+
+  ts.seconds = ns / 1000000000;
+  ts.nanos = (gint32) (ns % 1000000000);
+  if (ts.nanos < 0)
+    {
+      ts.seconds--;
+      ts.nanos += 1000000000;
+    }
+  return ts;
+}
+
+static void
+query_request_init (TileboxPbQueryRequest *req,
+                    const TileboxPbId     *collections,
+                    guint                  n)
+{
+  memset (req, 0, sizeof *req);
+  req->collection_ids = g_array_new (FALSE, TRUE, sizeof (TileboxPbId));
+  g_array_append_vals (req->collection_ids, collections, n);
+}
+
+/* A time interval filter with bounds in nanoseconds since the epoch. */
+static void
+query_request_set_time (TileboxPbQueryRequest *req,
+                        gint64                 start_ns,
+                        gint64                 end_ns,
+                        gboolean               start_exclusive,
+                        gboolean               end_inclusive)
+{
+  req->has_filters = TRUE;
+  req->filters.has_time_interval = TRUE;
+  req->filters.has_datapoint_interval = FALSE;
+  req->filters.time_interval.has_start = TRUE;
+  req->filters.time_interval.start = ts_from_ns (start_ns);
+  req->filters.time_interval.has_end = TRUE;
+  req->filters.time_interval.end = ts_from_ns (end_ns);
+  req->filters.time_interval.start_exclusive = start_exclusive;
+  req->filters.time_interval.end_inclusive = end_inclusive;
+}
+
+static void
+query_request_set_ids (TileboxPbQueryRequest *req,
+                       const guint8          *start_id,
+                       const guint8          *end_id,
+                       gboolean               start_exclusive,
+                       gboolean               end_inclusive)
+{
+  TileboxPbIdInterval *interval = &req->filters.datapoint_interval;
+
+  req->has_filters = TRUE;
+  req->filters.has_time_interval = FALSE;
+  req->filters.has_datapoint_interval = TRUE;
+  memset (interval, 0, sizeof *interval);
+  if (start_id != NULL)
+    {
+      interval->start_id.set = TRUE;
+      memcpy (interval->start_id.uuid, start_id, 16);
+    }
+  if (end_id != NULL)
+    {
+      interval->end_id.set = TRUE;
+      memcpy (interval->end_id.uuid, end_id, 16);
+    }
+  interval->start_exclusive = start_exclusive;
+  interval->end_inclusive = end_inclusive;
+}
+
+static Response *
+query_raw (Fixture                     *f,
+           const char                  *prefix,
+           const TileboxPbQueryRequest *req)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_autofree char *path = g_strconcat (prefix, DATA_ACCESS_SERVICE "Query", NULL);
+
+  _tilebox_pb_query_request_encode (req, request);
+  return post_proto (f, path, request);
+}
+
+static void
+query_page (Fixture                     *f,
+            const TileboxPbQueryRequest *req,
+            TileboxPbQueryResultPage    *page)
+{
+  g_autoptr(Response) response = query_raw (f, "", req);
+  g_autoptr(GError) error = NULL;
+
+  assert_ok (response);
+  memset (page, 0, sizeof *page);
+  _tilebox_pb_decode_bytes (query_result_page, page, response->body, &error);
+  g_assert_no_error (error);
+}
+
+typedef struct {
+  gboolean has_time;
+  TileboxPbTimestamp time;
+  TileboxPbId id;
+  gboolean has_ingestion_time;
+  TileboxPbTimestamp ingestion_time;
+  guint n_fields;
+  guint32 max_field;
+} ValueHead;
+
+/* Fields 1 to 3 of a datapoint message, and how many fields it has. */
+static void
+decode_value_head (GBytes    *value,
+                   ValueHead *head)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (value, &len);
+  TileboxPbReader reader;
+  g_autoptr(GError) error = NULL;
+  int rc;
+
+  memset (head, 0, sizeof *head);
+  _tilebox_pb_reader_init (&reader, data, len);
+  while ((rc = _tilebox_pb_reader_next (&reader, &error)) > 0)
+    {
+      head->n_fields++;
+      head->max_field = MAX (head->max_field, reader.field);
+      switch (reader.field)
+        {
+        case 1:
+          head->has_time = TRUE;
+          g_assert_true (_tilebox_pb_read_timestamp (&reader, &head->time, &error));
+          break;
+        case 2:
+          g_assert_true (_tilebox_pb_read_id (&reader, &head->id, &error));
+          break;
+        case 3:
+          head->has_ingestion_time = TRUE;
+          g_assert_true (_tilebox_pb_read_timestamp (&reader, &head->ingestion_time, &error));
+          break;
+        default:
+          g_assert_true (_tilebox_pb_skip (&reader, &error));
+          break;
+        }
+      g_assert_no_error (error);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpint (rc, ==, 0);
+}
+
+/* Follows next_page to the end: the values of all pages (GBytes). */
+static GPtrArray *
+query_all (Fixture               *f,
+           TileboxPbQueryRequest *req,
+           guint                 *n_pages,
+           guint                  expected_page_size)
+{
+  GPtrArray *values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  gboolean had_page = req->has_page;
+  TileboxPbPagination saved = req->page;
+  guint pages = 0;
+
+  for (;;)
+    {
+      g_auto(TileboxPbQueryResultPage) page = { 0 };
+
+      query_page (f, req, &page);
+      pages++;
+      g_assert_cmpuint (pages, <, 10000);
+      for (guint i = 0; i < page.values->len; i++)
+        g_ptr_array_add (values, g_bytes_ref (g_ptr_array_index (page.values, i)));
+      if (!page.has_next_page)
+        break;
+      /* a next page: this one is full and the next is not empty */
+      if (expected_page_size > 0)
+        {
+          g_assert_cmpuint (page.values->len, ==, expected_page_size);
+          g_assert_true (page.next_page.has_limit);
+          g_assert_cmpint (page.next_page.limit, ==, expected_page_size);
+        }
+      g_assert_true (page.next_page.starting_after.set);
+      {
+        ValueHead last;
+
+        decode_value_head (g_ptr_array_index (page.values, page.values->len - 1), &last);
+        g_assert_cmpmem (page.next_page.starting_after.uuid, 16, last.id.uuid, 16);
+      }
+      req->has_page = TRUE;
+      req->page = page.next_page;
+    }
+  req->has_page = had_page;
+  req->page = saved;
+  if (n_pages != NULL)
+    *n_pages = pages;
+  return values;
+}
+
+/* The values are exactly the stored datapoints [from, to) in order. */
+static void
+assert_values_are (GPtrArray *values,
+                   GArray    *stored,
+                   guint      from,
+                   guint      to)
+{
+  g_assert_cmpuint (values->len, ==, to - from);
+  for (guint i = 0; i < values->len; i++)
+    {
+      ValueHead head;
+
+      decode_value_head (g_ptr_array_index (values, i), &head);
+      g_assert_true (head.id.set);
+      g_assert_cmpmem (head.id.uuid, 16, STORED (stored, from + i)->id, 16);
+    }
+}
+
+/* Index of the first stored datapoint at or after time_ms. */
+static guint
+first_at_or_after (GArray *stored,
+                   gint64  time_ms)
+{
+  guint i = 0;
+
+  while (i < stored->len && STORED (stored, i)->time_ms < time_ms)
+    i++;
+  return i;
+}
+
+/* Queries a time interval in one page and checks it returns the stored
+ * datapoints [from, to). */
+static void
+check_time_query (Fixture           *f,
+                  const TileboxPbId *collection,
+                  GArray            *stored,
+                  gint64             start_ns,
+                  gint64             end_ns,
+                  gboolean           start_exclusive,
+                  gboolean           end_inclusive,
+                  guint              from,
+                  guint              to)
+{
+  g_auto(TileboxPbQueryRequest) req = { 0 };
+  g_auto(TileboxPbQueryResultPage) page = { 0 };
+
+  query_request_init (&req, collection, 1);
+  query_request_set_time (&req, start_ns, end_ns, start_exclusive, end_inclusive);
+  query_page (f, &req, &page);
+  g_assert_false (page.has_next_page);
+  g_assert_cmpstr (page.type_url, ==, "datasets.v1.local.WeatherStations");
+  assert_values_are (page.values, stored, from, to);
+}
+
+static void
+test_query_time_interval (Fixture       *f,
+                          gconstpointer  data)
+{
+  TileboxPbId berlin = demo_collection (f, TILEBOX_DEMO_WEATHER_SLUG, "berlin");
+  g_autoptr(GArray) stored = stored_datapoints (f, &berlin);
+  const gint64 t0 = DEMO_START_MS * MS_NS;
+  const gint64 t5 = (DEMO_START_MS + 5 * HOUR_MS) * MS_NS;
+  const gint64 t10 = (DEMO_START_MS + 10 * HOUR_MS) * MS_NS;
+  const gint64 half_ms = 500000;
+
+  /* berlin is hourly, on the hour, from the start of 2025 */
+  g_assert_cmpuint (stored->len, ==, 500);
+  for (guint i = 0; i < stored->len; i++)
+    g_assert_cmpint (STORED (stored, i)->time_ms, ==, DEMO_START_MS + i * HOUR_MS);
+
+  /* the flags, on whole milliseconds */
+  check_time_query (f, &berlin, stored, t0, t10, FALSE, FALSE, 0, 10);
+  check_time_query (f, &berlin, stored, t0, t10, FALSE, TRUE, 0, 11);
+  check_time_query (f, &berlin, stored, t0, t10, TRUE, FALSE, 1, 10);
+  check_time_query (f, &berlin, stored, t0, t10, TRUE, TRUE, 1, 11);
+
+  /* a point in time */
+  check_time_query (f, &berlin, stored, t5, t5, FALSE, TRUE, 5, 6);
+  check_time_query (f, &berlin, stored, t5, t5, FALSE, FALSE, 5, 5);
+  check_time_query (f, &berlin, stored, t5, t5, TRUE, TRUE, 5, 5);
+
+  /* bounds inside a millisecond never take in a datapoint outside */
+  check_time_query (f, &berlin, stored, t5 - half_ms, t10, FALSE, FALSE, 5, 10);
+  check_time_query (f, &berlin, stored, t5 - half_ms, t10, TRUE, FALSE, 5, 10);
+  check_time_query (f, &berlin, stored, t5 + half_ms, t10, FALSE, FALSE, 6, 10);
+  check_time_query (f, &berlin, stored, t5 + 1, t10, FALSE, FALSE, 6, 10);
+  check_time_query (f, &berlin, stored, t5 - 1, t10, FALSE, FALSE, 5, 10);
+  check_time_query (f, &berlin, stored, t5 - MS_NS, t10, TRUE, FALSE, 5, 10);
+  check_time_query (f, &berlin, stored, t0, t5 + half_ms, FALSE, FALSE, 0, 6);
+  check_time_query (f, &berlin, stored, t0, t5 + half_ms, FALSE, TRUE, 0, 6);
+  check_time_query (f, &berlin, stored, t0, t5 - half_ms, FALSE, FALSE, 0, 5);
+  check_time_query (f, &berlin, stored, t0, t5 - half_ms, FALSE, TRUE, 0, 5);
+  check_time_query (f, &berlin, stored, t0, t5 + 1, FALSE, FALSE, 0, 6);
+  /* a point in time inside a millisecond holds no datapoint */
+  check_time_query (f, &berlin, stored, t5 + half_ms, t5 + half_ms, FALSE, TRUE, 5, 5);
+
+  /* empty ranges */
+  check_time_query (f, &berlin, stored, t10, t5, FALSE, TRUE, 0, 0);
+  check_time_query (f, &berlin, stored, t0 - 10 * HOUR_MS * MS_NS, t0, FALSE, FALSE, 0, 0);
+  check_time_query (f, &berlin, stored, t0 + 1000 * HOUR_MS * MS_NS, t0 + 2000 * HOUR_MS * MS_NS, FALSE, FALSE, 0, 0);
+
+  /* an absent end: up to the last datapoint */
+  {
+    g_auto(TileboxPbQueryRequest) req = { 0 };
+    g_auto(TileboxPbQueryResultPage) page = { 0 };
+
+    query_request_init (&req, &berlin, 1);
+    query_request_set_time (&req, t10, 0, FALSE, FALSE);
+    req.filters.time_interval.has_end = FALSE;
+    query_page (f, &req, &page);
+    assert_values_are (page.values, stored, 10, 500);
+  }
+
+  /* datapoints at odd milliseconds (the Sentinel-2 times are jittered) */
+  {
+    TileboxPbId s2 = demo_collection (f, TILEBOX_DEMO_SENTINEL2_SLUG, "S2C_S2MSI2A");
+    g_autoptr(GArray) s2_stored = stored_datapoints (f, &s2);
+    const guint picks[] = { 0, 1, 77, 150, 299 };
+
+    g_assert_cmpuint (s2_stored->len, ==, 300);
+    for (guint p = 0; p < G_N_ELEMENTS (picks); p++)
+      {
+        gint64 t = STORED (s2_stored, picks[p])->time_ms * MS_NS;
+        g_auto(TileboxPbQueryRequest) req = { 0 };
+        g_auto(TileboxPbQueryResultPage) point = { 0 };
+        g_auto(TileboxPbQueryResultPage) before = { 0 };
+        g_auto(TileboxPbQueryResultPage) after = { 0 };
+
+        query_request_init (&req, &s2, 1);
+        query_request_set_time (&req, t, t, FALSE, TRUE);
+        query_page (f, &req, &point);
+        g_assert_cmpstr (point.type_url, ==, "datasets.v1.local.Sentinel2Msi");
+        assert_values_are (point.values, s2_stored, picks[p], picks[p] + 1);
+
+        /* [start of 2025, t): everything before it */
+        query_request_set_time (&req, DEMO_START_MS * MS_NS, t, FALSE, FALSE);
+        query_page (f, &req, &before);
+        assert_values_are (before.values, s2_stored, 0, picks[p]);
+
+        /* (t - 0.5 ms, end of 2025]: from it on */
+        query_request_set_time (&req, t - MS_NS / 2, (DEMO_START_MS + 366 * 24 * HOUR_MS) * MS_NS, TRUE, TRUE);
+        query_page (f, &req, &after);
+        assert_values_are (after.values, s2_stored, picks[p], 300);
+      }
+  }
+
+  /* a month of the biggest collection: as many as the database holds */
+  {
+    TileboxPbId s2 = demo_collection (f, TILEBOX_DEMO_SENTINEL2_SLUG, "S2A_S2MSI1C");
+    g_autoptr(GArray) s2_stored = stored_datapoints (f, &s2);
+    gint64 march = DEMO_START_MS + (31 + 28) * 24 * HOUR_MS;
+    gint64 april = march + 31 * 24 * HOUR_MS;
+    g_auto(TileboxPbQueryRequest) req = { 0 };
+    g_auto(TileboxPbQueryResultPage) page = { 0 };
+    guint from = first_at_or_after (s2_stored, march);
+    guint to = first_at_or_after (s2_stored, april);
+
+    query_request_init (&req, &s2, 1);
+    query_request_set_time (&req, march * MS_NS, april * MS_NS, FALSE, FALSE);
+    query_page (f, &req, &page);
+    g_assert_cmpuint (to - from, >, 200);
+    assert_values_are (page.values, s2_stored, from, to);
+  }
+}
+
+static void
+check_id_query (Fixture           *f,
+                const TileboxPbId *collection,
+                GArray            *stored,
+                const guint8      *start_id,
+                const guint8      *end_id,
+                gboolean           start_exclusive,
+                gboolean           end_inclusive,
+                guint              from,
+                guint              to)
+{
+  g_auto(TileboxPbQueryRequest) req = { 0 };
+  g_auto(TileboxPbQueryResultPage) page = { 0 };
+
+  query_request_init (&req, collection, 1);
+  query_request_set_ids (&req, start_id, end_id, start_exclusive, end_inclusive);
+  query_page (f, &req, &page);
+  g_assert_false (page.has_next_page);
+  assert_values_are (page.values, stored, from, to);
+}
+
+static void
+test_query_id_interval (Fixture       *f,
+                        gconstpointer  data)
+{
+  TileboxPbId berlin = demo_collection (f, TILEBOX_DEMO_WEATHER_SLUG, "berlin");
+  g_autoptr(GArray) stored = stored_datapoints (f, &berlin);
+  const guint8 *id10 = STORED (stored, 10)->id;
+  const guint8 *id20 = STORED (stored, 20)->id;
+  guint8 between[16];
+  guint8 zero[16] = { 0 };
+  guint8 max[16];
+
+  check_id_query (f, &berlin, stored, id10, id20, FALSE, FALSE, 10, 20);
+  check_id_query (f, &berlin, stored, id10, id20, TRUE, FALSE, 11, 20);
+  check_id_query (f, &berlin, stored, id10, id20, FALSE, TRUE, 10, 21);
+  check_id_query (f, &berlin, stored, id10, id20, TRUE, TRUE, 11, 21);
+  /* one datapoint, and none */
+  check_id_query (f, &berlin, stored, id10, id10, FALSE, TRUE, 10, 11);
+  check_id_query (f, &berlin, stored, id10, id10, FALSE, FALSE, 10, 10);
+  check_id_query (f, &berlin, stored, id20, id10, FALSE, TRUE, 0, 0);
+  /* open ends */
+  check_id_query (f, &berlin, stored, id10, NULL, FALSE, FALSE, 10, 500);
+  check_id_query (f, &berlin, stored, NULL, id20, FALSE, TRUE, 0, 21);
+  /* ids that are no datapoint's */
+  memcpy (between, id10, 16);
+  between[15]++;
+  g_assert_true (memcmp (between, STORED (stored, 11)->id, 16) < 0);
+  check_id_query (f, &berlin, stored, between, id20, FALSE, FALSE, 11, 20);
+  check_id_query (f, &berlin, stored, between, id20, TRUE, FALSE, 11, 20);
+  memset (max, 0xff, sizeof max);
+  check_id_query (f, &berlin, stored, zero, max, FALSE, TRUE, 0, 500);
+  check_id_query (f, &berlin, stored, zero, max, TRUE, FALSE, 0, 500);
+  check_id_query (f, &berlin, stored, max, max, TRUE, TRUE, 0, 0);
+}
+
+/* Several collections of a dataset come merged in id order. */
+static void
+test_query_merge (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *names[] = { "S2A_S2MSI1C", "S2B_S2MSI1C", "S2A_S2MSI2A", "S2C_S2MSI2A" };
+  TileboxPbId collections[G_N_ELEMENTS (names) + 1];
+  g_autoptr(GArray) all = g_array_new (FALSE, TRUE, sizeof (StoredDatapoint));
+  g_auto(TileboxPbQueryRequest) req = { 0 };
+  g_autoptr(GPtrArray) values = NULL;
+  gint64 start = DEMO_START_MS + 40 * 24 * HOUR_MS;
+  gint64 end = start + 20 * 24 * HOUR_MS;
+  guint expected = 0, n_pages = 0;
+
+  g_array_set_clear_func (all, stored_datapoint_clear);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GArray) stored = NULL;
+
+      collections[i] = demo_collection (f, TILEBOX_DEMO_SENTINEL2_SLUG, names[i]);
+      stored = stored_datapoints (f, &collections[i]);
+      for (guint j = 0; j < stored->len; j++)
+        {
+          StoredDatapoint dp = *STORED (stored, j);
+
+          if (dp.time_ms < start || dp.time_ms >= end)
+            continue;
+          dp.data = g_bytes_ref (dp.data);
+          g_array_append_val (all, dp);
+        }
+    }
+  /* the same collection twice counts once */
+  collections[G_N_ELEMENTS (names)] = collections[1];
+
+  /* expected: by id */
+  for (guint i = 1; i < all->len; i++)
+    for (guint j = i; j > 0 && memcmp (STORED (all, j - 1)->id, STORED (all, j)->id, 16) > 0; j--)
+      {
+        StoredDatapoint tmp = *STORED (all, j);
+
+        *STORED (all, j) = *STORED (all, j - 1);
+        *STORED (all, j - 1) = tmp;
+      }
+  expected = all->len;
+  g_assert_cmpuint (expected, >, 150);
+
+  query_request_init (&req, collections, G_N_ELEMENTS (collections));
+  query_request_set_time (&req, start * MS_NS, end * MS_NS, FALSE, FALSE);
+  req.has_page = TRUE;
+  req.page.has_limit = TRUE;
+  req.page.limit = 64;
+  values = query_all (f, &req, &n_pages, 64);
+  g_assert_cmpuint (n_pages, ==, (expected + 63) / 64);
+  assert_values_are (values, all, 0, expected);
+  /* the full messages, as stored */
+  for (guint i = 0; i < values->len; i++)
+    g_assert_true (g_bytes_equal (g_ptr_array_index (values, i), STORED (all, i)->data));
+}
+
+static void
+test_query_pagination (Fixture       *f,
+                       gconstpointer  data)
+{
+  TileboxPbId s2 = demo_collection (f, TILEBOX_DEMO_SENTINEL2_SLUG, "S2A_S2MSI2A");
+  TileboxPbId big = demo_collection (f, TILEBOX_DEMO_SENTINEL2_SLUG, "S2A_S2MSI1C");
+  g_autoptr(GArray) stored = stored_datapoints (f, &s2);
+  g_autoptr(GArray) big_stored = stored_datapoints (f, &big);
+  g_auto(TileboxPbQueryRequest) req = { 0 };
+  gint64 year_start = DEMO_START_MS * MS_NS;
+  gint64 year_end = (DEMO_START_MS + 365 * 24 * HOUR_MS) * MS_NS;
+  guint n_pages = 0;
+
+  g_assert_cmpuint (stored->len, ==, 900);
+  query_request_init (&req, &s2, 1);
+  query_request_set_time (&req, year_start, year_end, FALSE, FALSE);
+  req.has_page = TRUE;
+  req.page.has_limit = TRUE;
+
+  /* 9 full pages: the last one has no next_page */
+  req.page.limit = 100;
+  {
+    g_autoptr(GPtrArray) values = query_all (f, &req, &n_pages, 100);
+
+    g_assert_cmpuint (n_pages, ==, 9);
+    assert_values_are (values, stored, 0, 900);
+  }
+  /* a short last page */
+  req.page.limit = 250;
+  {
+    g_autoptr(GPtrArray) values = query_all (f, &req, &n_pages, 250);
+
+    g_assert_cmpuint (n_pages, ==, 4);
+    assert_values_are (values, stored, 0, 900);
+  }
+  /* one by one over an id interval */
+  {
+    g_autoptr(GPtrArray) values = NULL;
+
+    query_request_set_ids (&req, STORED (stored, 100)->id, STORED (stored, 130)->id, TRUE, TRUE);
+    req.page.limit = 1;
+    values = query_all (f, &req, &n_pages, 1);
+    g_assert_cmpuint (n_pages, ==, 30);
+    assert_values_are (values, stored, 101, 131);
+    query_request_set_time (&req, year_start, year_end, FALSE, FALSE);
+  }
+  /* starting after a datapoint, in the middle of the interval */
+  {
+    g_auto(TileboxPbQueryResultPage) page = { 0 };
+
+    req.page.limit = 10;
+    req.page.starting_after.set = TRUE;
+    memcpy (req.page.starting_after.uuid, STORED (stored, 444)->id, 16);
+    query_page (f, &req, &page);
+    assert_values_are (page.values, stored, 445, 455);
+    g_assert_true (page.has_next_page);
+    g_assert_cmpmem (page.next_page.starting_after.uuid, 16, STORED (stored, 454)->id, 16);
+    g_assert_cmpint (page.next_page.limit, ==, 10);
+    req.page.starting_after.set = FALSE;
+  }
+  /* starting after the last one: an empty page */
+  {
+    g_auto(TileboxPbQueryResultPage) page = { 0 };
+
+    req.page.starting_after.set = TRUE;
+    memcpy (req.page.starting_after.uuid, STORED (stored, 899)->id, 16);
+    query_page (f, &req, &page);
+    g_assert_cmpuint (page.values->len, ==, 0);
+    g_assert_false (page.has_next_page);
+    req.page.starting_after.set = FALSE;
+  }
+
+  /* no limit, or 0: the server's page size, 1000 by default */
+  g_assert_cmpuint (_tilebox_server_get_max_page_size (f->server), ==, 1000);
+  query_request_init (&req, &big, 1);
+  query_request_set_time (&req, year_start, year_end, FALSE, FALSE);
+  {
+    g_autoptr(GPtrArray) values = query_all (f, &req, &n_pages, 1000);
+
+    g_assert_cmpuint (n_pages, ==, 3);
+    assert_values_are (values, big_stored, 0, 3000);
+  }
+  req.has_page = TRUE;
+  req.page.has_limit = TRUE;
+  req.page.limit = 0;
+  {
+    g_autoptr(GPtrArray) values = query_all (f, &req, &n_pages, 1000);
+
+    g_assert_cmpuint (n_pages, ==, 3);
+  }
+
+  /* a smaller maximum: limits past it are clamped */
+  _tilebox_server_set_max_page_size (f->server, 700);
+  g_assert_cmpuint (_tilebox_server_get_max_page_size (f->server), ==, 700);
+  req.page.limit = 100000;
+  {
+    g_autoptr(GPtrArray) values = query_all (f, &req, &n_pages, 700);
+
+    g_assert_cmpuint (n_pages, ==, 5);
+    assert_values_are (values, big_stored, 0, 3000);
+  }
+  req.has_page = FALSE;
+  {
+    g_auto(TileboxPbQueryResultPage) page = { 0 };
+
+    query_page (f, &req, &page);
+    g_assert_cmpuint (page.values->len, ==, 700);
+    g_assert_true (page.has_next_page);
+    g_assert_cmpint (page.next_page.limit, ==, 700);
+  }
+  _tilebox_server_set_max_page_size (f->server, 0);
+  g_assert_cmpuint (_tilebox_server_get_max_page_size (f->server), ==, 1000);
+
+  /* a negative limit is refused */
+  {
+    g_autoptr(Response) response = NULL;
+    g_autofree char *message = NULL;
+
+    req.has_page = TRUE;
+    req.page.has_limit = TRUE;
+    req.page.limit = -5;
+    response = query_raw (f, "", &req);
+    message = assert_connect_error (response, 400, "invalid_argument");
+    g_assert_nonnull (strstr (message, "-5"));
+  }
+}
+
+/* skip_data: time, id and ingestion_time only, from the stored columns */
+static void
+test_query_skip_data (Fixture       *f,
+                      gconstpointer  data)
+{
+  TileboxPbId ers = demo_collection (f, TILEBOX_DEMO_ERS_SLUG, "ERS-1");
+  g_autoptr(GArray) stored = stored_datapoints (f, &ers);
+  g_auto(TileboxPbQueryRequest) req = { 0 };
+  g_auto(TileboxPbQueryResultPage) page = { 0 };
+
+  query_request_init (&req, &ers, 1);
+  query_request_set_time (&req, DEMO_START_MS * MS_NS, (DEMO_START_MS + 400 * 24 * HOUR_MS) * MS_NS, FALSE, FALSE);
+  req.skip_data = TRUE;
+  query_page (f, &req, &page);
+  g_assert_cmpstr (page.type_url, ==, "datasets.v1.local.ErsSar");
+  g_assert_cmpuint (page.values->len, ==, 600);
+  for (guint i = 0; i < page.values->len; i++)
+    {
+      const StoredDatapoint *dp = STORED (stored, i);
+      ValueHead head;
+
+      decode_value_head (g_ptr_array_index (page.values, i), &head);
+      g_assert_cmpuint (head.n_fields, ==, 3);
+      g_assert_cmpuint (head.max_field, ==, 3);
+      g_assert_true (head.has_time);
+      g_assert_cmpint (timestamp_ms (&head.time), ==, dp->time_ms);
+      g_assert_cmpint (head.time.nanos % 1000000, ==, 0);
+      g_assert_cmpmem (head.id.uuid, 16, dp->id, 16);
+      g_assert_true (head.has_ingestion_time);
+      g_assert_cmpint (timestamp_ms (&head.ingestion_time), ==, dp->ingestion_time_ns / 1000000);
+      g_assert_cmpint (head.ingestion_time.nanos % 1000000, ==, 0);
+      g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (page.values, i)), <, 60);
+    }
+}
+
+/* Without skip_data: the full messages; big pages come gzipped when asked */
+static void
+test_query_full_data (Fixture       *f,
+                      gconstpointer  data)
+{
+  TileboxPbId munich = demo_collection (f, TILEBOX_DEMO_WEATHER_SLUG, "munich");
+  g_autoptr(GArray) stored = stored_datapoints (f, &munich);
+  g_auto(TileboxPbQueryRequest) req = { 0 };
+  g_auto(TileboxPbQueryResultPage) page = { 0 };
+  g_auto(TileboxPbQueryResultPage) skipped = { 0 };
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(Response) plain = NULL;
+  g_autoptr(Response) zipped = NULL;
+
+  query_request_init (&req, &munich, 1);
+  query_request_set_time (&req, DEMO_START_MS * MS_NS, (DEMO_START_MS + 400 * 24 * HOUR_MS) * MS_NS, FALSE, FALSE);
+  query_page (f, &req, &page);
+  req.skip_data = TRUE;
+  query_page (f, &req, &skipped);
+  req.skip_data = FALSE;
+
+  g_assert_cmpuint (page.values->len, ==, 250);
+  g_assert_cmpuint (skipped.values->len, ==, 250);
+  for (guint i = 0; i < page.values->len; i++)
+    {
+      GBytes *value = g_ptr_array_index (page.values, i);
+      ValueHead head, listed;
+
+      decode_value_head (value, &head);
+      decode_value_head (g_ptr_array_index (skipped.values, i), &listed);
+      g_assert_true (head.id.set);
+      g_assert_cmpmem (head.id.uuid, 16, listed.id.uuid, 16);
+      g_assert_cmpint (timestamp_ms (&head.time), ==, timestamp_ms (&listed.time));
+      g_assert_cmpint (timestamp_ms (&head.ingestion_time), ==, timestamp_ms (&listed.ingestion_time));
+      g_assert_cmpuint (head.max_field, >, 3);
+      g_assert_true (g_bytes_equal (value, STORED (stored, i)->data));
+    }
+
+  /* on the wire */
+  _tilebox_pb_query_request_encode (&req, request);
+  body = g_bytes_new (request->data, request->len);
+  plain = post_full (f->session, f->url, DATA_ACCESS_SERVICE "Query", "application/proto", body, NULL);
+  assert_ok (plain);
+  g_assert_null (soup_message_headers_get_one (plain->headers, "Content-Encoding"));
+  zipped = post_full (f->session, f->url, DATA_ACCESS_SERVICE "Query", "application/proto", body,
+                      "Accept-Encoding", "gzip", NULL);
+  assert_ok (zipped);
+  g_assert_cmpstr (soup_message_headers_get_one (zipped->headers, "Content-Encoding"), ==, "gzip");
+  g_assert_cmpuint (g_bytes_get_size (zipped->body), <, g_bytes_get_size (plain->body));
+  {
+    g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+    g_autoptr(GInputStream) base = g_memory_input_stream_new_from_bytes (zipped->body);
+    g_autoptr(GInputStream) stream = g_converter_input_stream_new (base, G_CONVERTER (decompressor));
+    g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+    g_autoptr(GBytes) unzipped = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_output_stream_splice (sink, stream, G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                            NULL, &error);
+    g_assert_no_error (error);
+    unzipped = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
+    g_assert_true (g_bytes_equal (unzipped, plain->body));
+  }
+}
+
+/* Stored messages without id or ingestion_time, or out of order, come out
+ * complete: fields 1 to 3, then the others by field number. */
+static void
+test_query_completes_datapoints (Fixture       *f,
+                                 gconstpointer  data)
+{
+  TileboxPbDataset *weather = get_dataset (f, TILEBOX_DEMO_WEATHER_SLUG);
+  g_autoptr(Response) created = create_collection_raw (f, &weather->id, "hamburg");
+  TileboxPbCollectionInfo info = { 0 };
+  TileboxStoreDatapoint dps[4] = { { { 0 } } };
+  GByteArray *expected[4] = { NULL };
+  g_autoptr(GError) error = NULL;
+  gint64 base_ms = DEMO_START_MS + 1234;
+  g_auto(TileboxPbQueryRequest) req = { 0 };
+  g_auto(TileboxPbQueryResultPage) page = { 0 };
+
+  assert_ok (created);
+  _tilebox_pb_decode_bytes (collection_info, &info, created->body, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (dps); i++)
+    {
+      g_autoptr(GByteArray) blob = g_byte_array_new ();
+      TileboxPbTimestamp time = { (base_ms + i) / 1000, (gint32) ((base_ms + i) % 1000) * 1000000 };
+      TileboxPbTimestamp ingestion = { (base_ms + i) / 1000 + 3600, 0 };
+      TileboxPbTimestamp ingestion_ms = { (base_ms + i) / 1000 + 7200, 123000000 };
+      TileboxPbId id = { TRUE, { 0 } };
+      TileboxPbId wrong = { TRUE, { 0 } };
+
+      dps[i].time_ms = base_ms + i;
+      /* ingestion time at nanoseconds in the column: the answer has milliseconds */
+      dps[i].ingestion_time_ns = ((base_ms + i) / 1000 + 7200) * 1000000000 + 123456789;
+      for (guint b = 0; b < 6; b++)
+        dps[i].id[b] = (guint8) ((guint64) (base_ms + i) >> (8 * (5 - b)));
+      memset (dps[i].id + 6, 0x40 + i, 10);
+      memcpy (id.uuid, dps[i].id, 16);
+      memset (wrong.uuid, 0xee, 16);
+      expected[i] = g_byte_array_new ();
+
+      switch (i)
+        {
+        case 0:
+          /* time and the data, no id or ingestion_time, fields 5 before 4 */
+          _tilebox_pb_write_double (blob, 5, 21.5);
+          _tilebox_pb_write_timestamp (blob, 1, &time);
+          _tilebox_pb_write_string (blob, 9, "a");
+          _tilebox_pb_write_string (blob, 4, "Hamburg");
+          _tilebox_pb_write_string (blob, 9, "b");
+
+          _tilebox_pb_write_timestamp (expected[i], 1, &time);
+          _tilebox_pb_write_id (expected[i], 2, &id);
+          _tilebox_pb_write_timestamp (expected[i], 3, &ingestion_ms);
+          _tilebox_pb_write_string (expected[i], 4, "Hamburg");
+          _tilebox_pb_write_double (expected[i], 5, 21.5);
+          _tilebox_pb_write_string (expected[i], 9, "a");
+          _tilebox_pb_write_string (expected[i], 9, "b");
+          break;
+        case 1:
+          /* a wrong id and its own ingestion_time, no time */
+          _tilebox_pb_write_id (blob, 2, &wrong);
+          _tilebox_pb_write_timestamp (blob, 3, &ingestion);
+          _tilebox_pb_write_string (blob, 4, "Hamburg");
+
+          time.nanos = (gint32) ((base_ms + i) % 1000) * 1000000;
+          _tilebox_pb_write_timestamp (expected[i], 1, &time);
+          _tilebox_pb_write_id (expected[i], 2, &id);
+          _tilebox_pb_write_timestamp (expected[i], 3, &ingestion);
+          _tilebox_pb_write_string (expected[i], 4, "Hamburg");
+          break;
+        case 2:
+          /* nothing at all */
+          _tilebox_pb_write_timestamp (expected[i], 1, &time);
+          _tilebox_pb_write_id (expected[i], 2, &id);
+          _tilebox_pb_write_timestamp (expected[i], 3, &ingestion_ms);
+          break;
+        case 3:
+          /* complete already: as it is */
+          _tilebox_pb_write_timestamp (blob, 1, &time);
+          _tilebox_pb_write_id (blob, 2, &id);
+          _tilebox_pb_write_timestamp (blob, 3, &ingestion);
+          _tilebox_pb_write_string (blob, 4, "Hamburg");
+          _tilebox_pb_write_bool (blob, 8, TRUE);
+          g_byte_array_append (expected[i], blob->data, blob->len);
+          break;
+        }
+      dps[i].data = g_bytes_new (blob->data, blob->len);
+    }
+
+  _tilebox_server_lock (f->server);
+  g_assert_true (_tilebox_store_insert_datapoints (_tilebox_server_get_store (f->server), info.id.uuid,
+                                                   dps, G_N_ELEMENTS (dps), FALSE, NULL, NULL, &error));
+  _tilebox_server_unlock (f->server);
+  g_assert_no_error (error);
+
+  query_request_init (&req, &info.id, 1);
+  query_request_set_time (&req, base_ms * MS_NS, (base_ms + 10) * MS_NS, FALSE, FALSE);
+  query_page (f, &req, &page);
+  g_assert_cmpuint (page.values->len, ==, G_N_ELEMENTS (dps));
+  for (guint i = 0; i < G_N_ELEMENTS (dps); i++)
+    {
+      gsize len;
+      const guint8 *value = g_bytes_get_data (g_ptr_array_index (page.values, i), &len);
+
+      g_assert_cmpmem (value, len, expected[i]->data, expected[i]->len);
+      g_bytes_unref (dps[i].data);
+      g_byte_array_unref (expected[i]);
+    }
+  /* deterministic */
+  {
+    g_auto(TileboxPbQueryResultPage) again = { 0 };
+
+    query_page (f, &req, &again);
+    for (guint i = 0; i < G_N_ELEMENTS (dps); i++)
+      g_assert_true (g_bytes_equal (g_ptr_array_index (page.values, i), g_ptr_array_index (again.values, i)));
+  }
+
+  /* a damaged message is data loss, not garbage */
+  {
+    TileboxStoreDatapoint damaged = { { 0 } };
+    g_autoptr(Response) response = NULL;
+
+    damaged.time_ms = base_ms + 5;
+    memset (damaged.id, 0x77, 16);
+    damaged.id[0] = 0; /* sorts first... */
+    for (guint b = 0; b < 6; b++)
+      damaged.id[b] = (guint8) ((guint64) (base_ms + 5) >> (8 * (5 - b)));
+    damaged.data = g_bytes_new_static ("\x0a\x7f\x01", 3);
+    _tilebox_server_lock (f->server);
+    g_assert_true (_tilebox_store_insert_datapoints (_tilebox_server_get_store (f->server), info.id.uuid,
+                                                     &damaged, 1, FALSE, NULL, NULL, &error));
+    _tilebox_server_unlock (f->server);
+    g_assert_no_error (error);
+    g_bytes_unref (damaged.data);
+    response = query_raw (f, "", &req);
+    g_free (assert_connect_error (response, 500, "data_loss"));
+    /* skip_data does not read the message */
+    req.skip_data = TRUE;
+    {
+      g_auto(TileboxPbQueryResultPage) heads = { 0 };
+
+      query_page (f, &req, &heads);
+      g_assert_cmpuint (heads.values->len, ==, 5);
+    }
+  }
+
+  _tilebox_pb_collection_info_clear (&info);
+  _tilebox_pb_dataset_free (weather);
+}
+
+static Response *
+query_by_id_raw (Fixture           *f,
+                 const TileboxPbId *collections,
+                 guint              n,
+                 const guint8      *id,
+                 gboolean           skip_data)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_auto(TileboxPbQueryByIdRequest) req = { 0 };
+
+  req.collection_ids = g_array_new (FALSE, TRUE, sizeof (TileboxPbId));
+  g_array_append_vals (req.collection_ids, collections, n);
+  if (id != NULL)
+    {
+      req.id.set = TRUE;
+      memcpy (req.id.uuid, id, 16);
+    }
+  req.skip_data = skip_data;
+  _tilebox_pb_query_by_id_request_encode (&req, request);
+  return post_proto (f, DATA_ACCESS_SERVICE "QueryByID", request);
+}
+
+static void
+test_query_by_id (Fixture       *f,
+                  gconstpointer  data)
+{
+  TileboxPbId collections[2];
+  g_autoptr(GArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  const StoredDatapoint *dp;
+
+  collections[0] = demo_collection (f, TILEBOX_DEMO_SENTINEL2_SLUG, "S2A_S2MSI1C");
+  collections[1] = demo_collection (f, TILEBOX_DEMO_SENTINEL2_SLUG, "S2B_S2MSI1C");
+  stored = stored_datapoints (f, &collections[1]);
+  dp = STORED (stored, 1234);
+
+  /* found, alone and among several collections */
+  for (guint n = 1; n <= 2; n++)
+    {
+      const TileboxPbId *from = n == 1 ? &collections[1] : collections;
+      g_autoptr(Response) response = query_by_id_raw (f, from, n, dp->id, FALSE);
+      g_auto(TileboxPbAny) any = { 0 };
+
+      assert_ok (response);
+      _tilebox_pb_decode_bytes (any, &any, response->body, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (any.type_url, ==, "datasets.v1.local.Sentinel2Msi");
+      g_assert_true (g_bytes_equal (any.value, dp->data));
+    }
+  {
+    g_autoptr(Response) response = query_by_id_raw (f, collections, 2, dp->id, TRUE);
+    g_auto(TileboxPbAny) any = { 0 };
+    ValueHead head;
+
+    assert_ok (response);
+    _tilebox_pb_decode_bytes (any, &any, response->body, &error);
+    g_assert_no_error (error);
+    decode_value_head (any.value, &head);
+    g_assert_cmpuint (head.n_fields, ==, 3);
+    g_assert_cmpmem (head.id.uuid, 16, dp->id, 16);
+    g_assert_cmpint (timestamp_ms (&head.time), ==, dp->time_ms);
+  }
+
+  /* not in these collections */
+  {
+    g_autoptr(Response) response = query_by_id_raw (f, &collections[0], 1, dp->id, FALSE);
+    g_autofree char *message = assert_connect_error (response, 404, "not_found");
+    g_autofree char *uuid = _tilebox_uuid_to_string (dp->id);
+
+    g_assert_nonnull (strstr (message, uuid));
+  }
+  {
+    guint8 nowhere[16];
+    g_autoptr(Response) response = NULL;
+
+    memcpy (nowhere, dp->id, 16);
+    nowhere[15] ^= 0x01;
+    response = query_by_id_raw (f, collections, 2, nowhere, FALSE);
+    g_free (assert_connect_error (response, 404, "not_found"));
+  }
+  /* bad requests */
+  {
+    g_autoptr(Response) no_id = query_by_id_raw (f, collections, 2, NULL, FALSE);
+    g_autoptr(Response) no_collections = query_by_id_raw (f, collections, 0, dp->id, FALSE);
+    TileboxPbId unknown = { TRUE, { 0 } };
+    g_autoptr(Response) unknown_collection = NULL;
+
+    g_free (assert_connect_error (no_id, 400, "invalid_argument"));
+    g_free (assert_connect_error (no_collections, 400, "invalid_argument"));
+    _tilebox_store_new_uuid (unknown.uuid);
+    unknown_collection = query_by_id_raw (f, &unknown, 1, dp->id, FALSE);
+    g_free (assert_connect_error (unknown_collection, 404, "not_found"));
+  }
+}
+
+static void
+test_query_errors (Fixture       *f,
+                   gconstpointer  data)
+{
+  TileboxPbId berlin = demo_collection (f, TILEBOX_DEMO_WEATHER_SLUG, "berlin");
+  TileboxPbId ers = demo_collection (f, TILEBOX_DEMO_ERS_SLUG, "ERS-2");
+  TileboxPbId unknown = { TRUE, { 0 } };
+  TileboxPbId two[2] = { berlin, ers };
+  g_autofree char *unknown_str = NULL;
+  gint64 start = DEMO_START_MS * MS_NS, end = (DEMO_START_MS + HOUR_MS) * MS_NS;
+
+  _tilebox_store_new_uuid (unknown.uuid);
+  unknown_str = _tilebox_uuid_to_string (unknown.uuid);
+
+  /* no collections */
+  {
+    g_auto(TileboxPbQueryRequest) req = { 0 };
+    g_autoptr(Response) response = NULL;
+    g_autofree char *message = NULL;
+
+    query_request_init (&req, NULL, 0);
+    query_request_set_time (&req, start, end, FALSE, FALSE);
+    response = query_raw (f, "", &req);
+    message = assert_connect_error (response, 400, "invalid_argument");
+    g_assert_nonnull (strstr (message, "at least one collection"));
+  }
+  /* an empty body is a request without collections */
+  {
+    g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+    g_autoptr(Response) response = post_full (f->session, f->url, DATA_ACCESS_SERVICE "Query",
+                                              "application/proto", empty, NULL);
+
+    g_free (assert_connect_error (response, 400, "invalid_argument"));
+  }
+  /* an unknown collection, named */
+  {
+    g_auto(TileboxPbQueryRequest) req = { 0 };
+    TileboxPbId ids[2] = { berlin, unknown };
+    g_autoptr(Response) response = NULL;
+    g_autofree char *message = NULL;
+
+    query_request_init (&req, ids, 2);
+    query_request_set_time (&req, start, end, FALSE, FALSE);
+    response = query_raw (f, "", &req);
+    message = assert_connect_error (response, 404, "not_found");
+    g_assert_nonnull (strstr (message, unknown_str));
+  }
+  /* collections of two datasets */
+  {
+    g_auto(TileboxPbQueryRequest) req = { 0 };
+    g_autoptr(Response) response = NULL;
+
+    query_request_init (&req, two, 2);
+    query_request_set_time (&req, start, end, FALSE, FALSE);
+    response = query_raw (f, "", &req);
+    g_free (assert_connect_error (response, 400, "invalid_argument"));
+  }
+  /* too many collections */
+  {
+    g_auto(TileboxPbQueryRequest) req = { 0 };
+    g_autoptr(Response) response = NULL;
+
+    query_request_init (&req, NULL, 0);
+    for (guint i = 0; i < 101; i++)
+      g_array_append_val (req.collection_ids, berlin);
+    query_request_set_time (&req, start, end, FALSE, FALSE);
+    response = query_raw (f, "", &req);
+    g_free (assert_connect_error (response, 400, "invalid_argument"));
+  }
+  /* no filter, or filters without an interval */
+  {
+    g_auto(TileboxPbQueryRequest) req = { 0 };
+    g_autoptr(Response) none = NULL;
+    g_autoptr(Response) empty_filters = NULL;
+
+    query_request_init (&req, &berlin, 1);
+    none = query_raw (f, "", &req);
+    g_free (assert_connect_error (none, 400, "invalid_argument"));
+    req.has_filters = TRUE;
+    empty_filters = query_raw (f, "", &req);
+    g_free (assert_connect_error (empty_filters, 400, "invalid_argument"));
+  }
+  /* a spatial filter is not ignored */
+  {
+    g_auto(TileboxPbQueryRequest) req = { 0 };
+    g_autoptr(Response) response = NULL;
+    g_autofree char *message = NULL;
+
+    query_request_init (&req, &berlin, 1);
+    query_request_set_time (&req, start, end, FALSE, FALSE);
+    req.filters.has_spatial_extent = TRUE;
+    req.filters.spatial_extent.geometry_wkb = g_bytes_new_static ("\x01\x01\x00\x00\x00", 5);
+    response = query_raw (f, "", &req);
+    message = assert_connect_error (response, 501, "unimplemented");
+    g_assert_nonnull (strstr (message, "patial"));
+  }
+}
+
+/* A whole collection, page by page, is exactly its count of datapoints. */
+static void
+test_query_counts (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *slugs[] = { TILEBOX_DEMO_SENTINEL2_SLUG, TILEBOX_DEMO_ERS_SLUG, TILEBOX_DEMO_WEATHER_SLUG };
+  guint n_collections = 0;
+
+  for (guint s = 0; s < G_N_ELEMENTS (slugs); s++)
+    {
+      TileboxPbDataset *dataset = get_dataset (f, slugs[s]);
+      g_autoptr(Response) listed = list_collections_raw (f, &dataset->id, FALSE, TRUE);
+      TileboxPbCollectionInfos infos = { 0 };
+      g_autoptr(GError) error = NULL;
+
+      assert_ok (listed);
+      _tilebox_pb_decode_bytes (collection_infos, &infos, listed->body, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < infos.data->len; i++)
+        {
+          TileboxPbCollectionInfo *info = g_ptr_array_index (infos.data, i);
+          g_autoptr(GArray) stored = stored_datapoints (f, &info->id);
+          g_auto(TileboxPbQueryRequest) req = { 0 };
+          g_autoptr(GPtrArray) values = NULL;
+          guint n_pages = 0;
+
+          /* no start, no end: all of it */
+          query_request_init (&req, &info->id, 1);
+          query_request_set_time (&req, 0, 0, FALSE, FALSE);
+          req.filters.time_interval.has_start = FALSE;
+          req.filters.time_interval.has_end = FALSE;
+          req.skip_data = TRUE;
+          values = query_all (f, &req, &n_pages, 1000);
+          g_assert_true (info->has_count);
+          g_assert_cmpuint (values->len, ==, info->count);
+          g_assert_cmpuint (n_pages, ==, MAX (1, (info->count + 999) / 1000));
+          assert_values_are (values, stored, 0, stored->len);
+          n_collections++;
+        }
+      _tilebox_pb_collection_infos_clear (&infos);
+      _tilebox_pb_dataset_free (dataset);
+    }
+  g_assert_cmpuint (n_collections, ==, 8);
+}
+
+/* /public, API keys, faults and latency apply to queries too. */
+static void
+test_query_server_features (Fixture       *f,
+                            gconstpointer  data)
+{
+  TileboxPbId berlin = demo_collection (f, TILEBOX_DEMO_WEATHER_SLUG, "berlin");
+  g_auto(TileboxPbQueryRequest) req = { 0 };
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_autoptr(GBytes) body = NULL;
+  TileboxPbId secret_collection = { 0 };
+  gint64 start;
+
+  query_request_init (&req, &berlin, 1);
+  query_request_set_time (&req, DEMO_START_MS * MS_NS, (DEMO_START_MS + 10 * HOUR_MS) * MS_NS, FALSE, FALSE);
+  _tilebox_pb_query_request_encode (&req, request);
+  body = g_bytes_new (request->data, request->len);
+
+  /* a private dataset with a collection, made before the key is set */
+  {
+    g_autoptr(Response) created = create_dataset_raw (f, "Secret", "secret", TILEBOX_DATASET_KIND_TEMPORAL);
+    TileboxPbDataset dataset = { 0 };
+    TileboxPbCollectionInfo info = { 0 };
+    g_autoptr(Response) collection = NULL;
+    g_autoptr(GError) error = NULL;
+
+    assert_ok (created);
+    _tilebox_pb_decode_bytes (dataset, &dataset, created->body, &error);
+    g_assert_no_error (error);
+    collection = create_collection_raw (f, &dataset.id, "c");
+    assert_ok (collection);
+    _tilebox_pb_decode_bytes (collection_info, &info, collection->body, &error);
+    g_assert_no_error (error);
+    secret_collection = info.id;
+    _tilebox_pb_collection_info_clear (&info);
+    _tilebox_pb_dataset_clear (&dataset);
+  }
+
+  _tilebox_server_set_api_key (f->server, "s3cret");
+  {
+    g_autoptr(Response) anonymous = post_full (f->session, f->url, "/public" DATA_ACCESS_SERVICE "Query",
+                                               "application/proto", body, NULL);
+    g_autoptr(Response) keyless = post_full (f->session, f->url, DATA_ACCESS_SERVICE "Query",
+                                             "application/proto", body, NULL);
+    g_autoptr(Response) keyed = post_full (f->session, f->url, DATA_ACCESS_SERVICE "Query",
+                                           "application/proto", body, "Authorization", "Bearer s3cret", NULL);
+    g_auto(TileboxPbQueryResultPage) page = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    assert_ok (anonymous);
+    _tilebox_pb_decode_bytes (query_result_page, &page, anonymous->body, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (page.values->len, ==, 10);
+    g_free (assert_connect_error (keyless, 401, "unauthenticated"));
+    assert_ok (keyed);
+    g_assert_true (g_bytes_equal (keyed->body, anonymous->body));
+  }
+  /* a private dataset needs the key */
+  {
+    g_auto(TileboxPbQueryRequest) secret = { 0 };
+    g_autoptr(GByteArray) secret_request = g_byte_array_new ();
+    g_autoptr(GBytes) secret_body = NULL;
+    g_autoptr(Response) anonymous = NULL;
+    g_autoptr(Response) keyed = NULL;
+    g_autoptr(Response) by_id = NULL;
+
+    query_request_init (&secret, &secret_collection, 1);
+    query_request_set_time (&secret, 0, DEMO_START_MS * MS_NS, FALSE, FALSE);
+    _tilebox_pb_query_request_encode (&secret, secret_request);
+    secret_body = g_bytes_new (secret_request->data, secret_request->len);
+    anonymous = post_full (f->session, f->url, "/public" DATA_ACCESS_SERVICE "Query",
+                           "application/proto", secret_body, NULL);
+    g_free (assert_connect_error (anonymous, 403, "permission_denied"));
+    keyed = post_full (f->session, f->url, DATA_ACCESS_SERVICE "Query", "application/proto", secret_body,
+                       "Authorization", "Bearer s3cret", NULL);
+    assert_ok (keyed);
+    {
+      g_autoptr(GByteArray) by_id_request = g_byte_array_new ();
+      g_auto(TileboxPbQueryByIdRequest) by_id_req = { 0 };
+      g_autoptr(GBytes) by_id_body = NULL;
+
+      by_id_req.collection_ids = g_array_new (FALSE, TRUE, sizeof (TileboxPbId));
+      g_array_append_val (by_id_req.collection_ids, secret_collection);
+      by_id_req.id.set = TRUE;
+      _tilebox_pb_query_by_id_request_encode (&by_id_req, by_id_request);
+      by_id_body = g_bytes_new (by_id_request->data, by_id_request->len);
+      by_id = post_full (f->session, f->url, "/public" DATA_ACCESS_SERVICE "QueryByID",
+                         "application/proto", by_id_body, NULL);
+      g_free (assert_connect_error (by_id, 403, "permission_denied"));
+    }
+  }
+  _tilebox_server_set_api_key (f->server, NULL);
+
+  /* faults */
+  _tilebox_server_fail_next (f->server, 1, 503, "unavailable", 0);
+  {
+    g_autoptr(Response) failed = post_full (f->session, f->url, DATA_ACCESS_SERVICE "Query",
+                                            "application/proto", body, NULL);
+
+    g_free (assert_connect_error (failed, 503, "unavailable"));
+  }
+  /* latency */
+  _tilebox_server_set_latency_ms (f->server, 200);
+  start = g_get_monotonic_time ();
+  {
+    g_autoptr(Response) slow = post_full (f->session, f->url, DATA_ACCESS_SERVICE "Query",
+                                          "application/proto", body, NULL);
+
+    assert_ok (slow);
+  }
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 190 * 1000);
+  _tilebox_server_set_latency_ms (f->server, 0);
+}
+
+/* A page of 1000 full datapoints takes milliseconds. */
+static void
+test_query_speed (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *names[] = { "S2A_S2MSI1C", "S2B_S2MSI1C", "S2A_S2MSI2A", "S2C_S2MSI2A" };
+  TileboxPbId collections[G_N_ELEMENTS (names)];
+  g_auto(TileboxPbQueryRequest) req = { 0 };
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_autoptr(GBytes) body = NULL;
+  gint64 best_one = G_MAXINT64, best_all = G_MAXINT64;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    collections[i] = demo_collection (f, TILEBOX_DEMO_SENTINEL2_SLUG, names[i]);
+
+  for (guint n = 1; n <= G_N_ELEMENTS (names); n += G_N_ELEMENTS (names) - 1)
+    {
+      query_request_init (&req, collections, n);
+      query_request_set_time (&req, (DEMO_START_MS + 100 * 24 * HOUR_MS) * MS_NS,
+                              (DEMO_START_MS + 365 * 24 * HOUR_MS) * MS_NS, FALSE, FALSE);
+      g_byte_array_set_size (request, 0);
+      _tilebox_pb_query_request_encode (&req, request);
+      g_clear_pointer (&body, g_bytes_unref);
+      body = g_bytes_new (request->data, request->len);
+      _tilebox_pb_query_request_clear (&req);
+
+      for (guint round = 0; round < 5; round++)
+        {
+          gint64 start = g_get_monotonic_time ();
+          g_autoptr(Response) response = post_full (f->session, f->url, DATA_ACCESS_SERVICE "Query",
+                                                    "application/proto", body, NULL);
+          gint64 took = g_get_monotonic_time () - start;
+          g_auto(TileboxPbQueryResultPage) page = { 0 };
+          g_autoptr(GError) error = NULL;
+
+          assert_ok (response);
+          _tilebox_pb_decode_bytes (query_result_page, &page, response->body, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (page.values->len, ==, 1000);
+          g_assert_true (page.has_next_page);
+          if (n == 1)
+            best_one = MIN (best_one, took);
+          else
+            best_all = MIN (best_all, took);
+        }
+    }
+  g_test_message ("a page of 1000 datapoints: %.2f ms from one collection, %.2f ms from four",
+                  best_one / 1000.0, best_all / 1000.0);
+  /* generous: sanitizers and busy machines */
+  g_assert_cmpint (best_one, <, 500 * 1000);
+  g_assert_cmpint (best_all, <, 500 * 1000);
+}
+
 /* --- the program ---------------------------------------------------------------- */
 
 static char *
@@ -1680,7 +3010,45 @@ test_program (void)
     g_assert_cmpint (g_subprocess_get_exit_status (bad), ==, 1);
     g_assert_nonnull (strstr (err, "70000"));
   }
+  {
+    g_autoptr(GSubprocess) bad = NULL;
+    g_autofree char *err = NULL;
 
+    bad = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                            path, "--max-page-size", "0", NULL);
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (bad, NULL, NULL, NULL, &err, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (g_subprocess_get_exit_status (bad), ==, 1);
+    g_assert_nonnull (strstr (err, "page size"));
+  }
+
+  program_stop (&program);
+}
+
+/* --max-page-size: the pages of the program's queries */
+static void
+test_program_page_size (void)
+{
+  Program program = { 0 };
+  g_autoptr(SoupSession) session = new_session ();
+  g_auto(TileboxPbQueryRequest) req = { 0 };
+  g_auto(TileboxPbQueryResultPage) page = { 0 };
+  TileboxPbId berlin;
+
+  if (!program_start (&program, "--port", "0", "--demo", "--max-page-size", "7", NULL))
+    return;
+  {
+    Fixture f = { .session = session, .url = program.url };
+
+    berlin = demo_collection (&f, TILEBOX_DEMO_WEATHER_SLUG, "berlin");
+    query_request_init (&req, &berlin, 1);
+    query_request_set_time (&req, DEMO_START_MS * MS_NS, (DEMO_START_MS + 100 * HOUR_MS) * MS_NS, FALSE, FALSE);
+    query_page (&f, &req, &page);
+    g_assert_cmpuint (page.values->len, ==, 7);
+    g_assert_true (page.has_next_page);
+    g_assert_cmpint (page.next_page.limit, ==, 7);
+  }
   program_stop (&program);
 }
 
@@ -1787,6 +3155,18 @@ main (int   argc,
   ADD ("latency", test_latency);
   ADD ("request-headers", test_request_headers);
   ADD ("demo/datapoints", test_demo_datapoints);
+  ADD ("query/time-interval", test_query_time_interval);
+  ADD ("query/id-interval", test_query_id_interval);
+  ADD ("query/merge", test_query_merge);
+  ADD ("query/pagination", test_query_pagination);
+  ADD ("query/skip-data", test_query_skip_data);
+  ADD ("query/full-data", test_query_full_data);
+  ADD ("query/completes-datapoints", test_query_completes_datapoints);
+  ADD ("query/by-id", test_query_by_id);
+  ADD ("query/errors", test_query_errors);
+  ADD ("query/counts", test_query_counts);
+  ADD ("query/server-features", test_query_server_features);
+  ADD ("query/speed", test_query_speed);
   g_test_add ("/server/empty", Fixture, NULL, fixture_setup_empty, test_empty, fixture_teardown);
   g_test_add_func ("/server/demo/deterministic", test_demo_deterministic);
   g_test_add_func ("/server/store/versions", test_store_versions);
@@ -1794,6 +3174,7 @@ main (int   argc,
   g_test_add_func ("/server/demo/all-or-nothing", test_demo_all_or_nothing);
   g_test_add_func ("/server/program/run", test_program);
   g_test_add_func ("/server/program/persistence", test_program_persistence);
+  g_test_add_func ("/server/program/page-size", test_program_page_size);
 
   return g_test_run ();
 }

@@ -60,6 +60,7 @@ main (int   argc,
   g_autofree char *url = NULL;
   gint port = DEFAULT_PORT;
   gint latency_ms = 0;
+  gint max_page_size = TILEBOX_SERVER_DEFAULT_MAX_PAGE_SIZE;
   gboolean demo = FALSE;
   gboolean verbose = FALSE;
   gboolean version = FALSE;
@@ -73,6 +74,8 @@ main (int   argc,
       N_("Load the demo catalogue (open data and demo datasets)"), NULL },
     { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency_ms,
       N_("Delay every response by MS milliseconds"), N_("MS") },
+    { "max-page-size", 0, 0, G_OPTION_ARG_INT, &max_page_size,
+      N_("Datapoints in a page of a query at most (default 1000)"), N_("N") },
     { "api-key", 0, 0, G_OPTION_ARG_STRING, &api_key,
       N_("Require this API key (Authorization: Bearer KEY) outside /public"), N_("KEY") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
@@ -105,6 +108,8 @@ main (int   argc,
     return fail (_("Invalid port %d: it must be between 0 and 65535"), port);
   if (latency_ms < 0)
     return fail (_("Invalid latency %d: it must not be negative"), latency_ms);
+  if (max_page_size < 1)
+    return fail (_("Invalid page size %d: it must be at least 1"), max_page_size);
 
   server = _tilebox_server_new (db_path, &error);
   if (server == NULL)
@@ -113,6 +118,7 @@ main (int   argc,
     return fail (_("Could not load the demo catalogue: %s"), error->message);
   _tilebox_server_set_api_key (server, api_key);
   _tilebox_server_set_latency_ms (server, (guint) latency_ms);
+  _tilebox_server_set_max_page_size (server, (guint) max_page_size);
   _tilebox_server_set_verbose (server, verbose);
 
   loop = g_main_loop_new (NULL, FALSE);

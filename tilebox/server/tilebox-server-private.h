@@ -47,6 +47,16 @@ void _tilebox_server_set_verbose (TileboxServer *self,
 void _tilebox_server_set_latency_ms (TileboxServer *self,
                                      guint          ms);
 
+/* The default and maximum number of datapoints in a page of a Query. */
+#define TILEBOX_SERVER_DEFAULT_MAX_PAGE_SIZE 1000
+
+/* Thread-safe: the page size of Query calls that ask for none, and the
+ * largest a client may ask for (larger limits are clamped to it). 0 sets
+ * the default, TILEBOX_SERVER_DEFAULT_MAX_PAGE_SIZE. */
+void _tilebox_server_set_max_page_size (TileboxServer *self,
+                                        guint          size);
+guint _tilebox_server_get_max_page_size (TileboxServer *self);
+
 /* Listens on 127.0.0.1:port (0: any free port) and serves on the
  * thread-default main context of the calling thread. */
 gboolean _tilebox_server_listen (TileboxServer *self,

@@ -21,6 +21,7 @@
 #include "tilebox-descriptor-private.h"
 #include "tilebox-demo-private.h"
 #include "tilebox-server-private.h"
+#include "tilebox-util-private.h"
 
 /* Responses larger than this are gzipped for clients that accept it. */
 #define GZIP_THRESHOLD 1024
@@ -41,6 +42,7 @@ struct _TileboxServer {
   char *api_key;
   gboolean verbose;
   guint latency_ms; /* atomic */
+  guint max_page_size; /* atomic */
 
   /* the serving side */
   SoupServer *soup;
@@ -1017,6 +1019,536 @@ out:
   return ok;
 }
 
+/* --- DataAccessService ------------------------------------------------------ */
+
+/* A query reads at most this many collections. */
+#define MAX_QUERY_COLLECTIONS 100
+/* Timestamps are clamped to this many seconds either side of the epoch
+ * (far past google.protobuf.Timestamp's years 1 to 9999) so that the
+ * millisecond arithmetic cannot overflow. */
+#define MAX_TIMESTAMP_SECONDS G_GINT64_CONSTANT (1000000000000000)
+
+static gint64
+floor_div (gint64 a,
+           gint64 b)
+{
+  gint64 q = a / b;
+
+  if (a % b != 0 && (a < 0) != (b < 0))
+    q--;
+  return q;
+}
+
+/* Time intervals at millisecond precision.
+ *
+ * The store indexes a datapoint by time_ms, its time in whole milliseconds.
+ * An interval selects the datapoints whose time_ms, taken as an exact
+ * instant, lies inside it with its flags; bounds inside a millisecond are
+ * rounded so as never to admit a datapoint outside the interval:
+ *
+ *   start inclusive (default)   time_ms >= ceil (start)
+ *   start exclusive             time_ms >  floor (start)   (>= floor + 1)
+ *   end exclusive (default)     time_ms <  ceil (end)
+ *   end inclusive               time_ms <= floor (end)     (<  floor + 1)
+ *
+ * Bounds on whole milliseconds act exactly as written: [t, t] with
+ * end_inclusive returns the datapoints of millisecond t, [t, t) none.
+ * A start of 00:00:00.000500 starts at 00:00:00.001; an end of
+ * 00:00:00.000500 (exclusive or inclusive) takes 00:00:00.000 in.
+ * An absent start or end leaves that side unbounded. */
+
+/* ts rounded down to a whole millisecond; *exact says whether it was one. */
+static gint64
+timestamp_floor_ms (const TileboxPbTimestamp *ts,
+                    gboolean                 *exact)
+{
+  gint64 seconds = CLAMP (ts->seconds, -MAX_TIMESTAMP_SECONDS, MAX_TIMESTAMP_SECONDS);
+  gint64 nanos = ts->nanos; /* normalized even when out of its range */
+  gint64 ms_of_nanos = floor_div (nanos, 1000000);
+
+  *exact = nanos == ms_of_nanos * 1000000;
+  return seconds * 1000 + ms_of_nanos;
+}
+
+static void
+timestamp_from_ms (gint64              ms,
+                   TileboxPbTimestamp *ts)
+{
+  ts->seconds = floor_div (ms, 1000);
+  ts->nanos = (gint32) ((ms - ts->seconds * 1000) * 1000000);
+}
+
+/* id + 1 as a 128-bit big-endian number; FALSE when id is the largest. */
+static gboolean
+id_successor (const guint8 id[16],
+              guint8       out[16])
+{
+  memcpy (out, id, 16);
+  for (int i = 15; i >= 0; i--)
+    if (++out[i] != 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+check_collection_count (const GArray *collection_ids,
+                        GError      **error)
+{
+  if (collection_ids == NULL || collection_ids->len == 0)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("A query needs at least one collection"));
+      return FALSE;
+    }
+  if (collection_ids->len > MAX_QUERY_COLLECTIONS)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("A query reads at most %d collections, not %u"),
+                   MAX_QUERY_COLLECTIONS, collection_ids->len);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The distinct collections of a query (16-byte ids, in request order), all
+ * existing, of one dataset the caller may read; *type_url_out receives
+ * the dataset's type URL. */
+static GArray *
+resolve_collections (Call         *call,
+                     const GArray *collection_ids,
+                     char        **type_url_out,
+                     GError      **error)
+{
+  g_autoptr(GArray) ids = NULL;
+  TileboxPbDataset *dataset;
+  guint8 dataset_id[16];
+
+  if (!check_collection_count (collection_ids, error))
+    return NULL;
+
+  ids = g_array_sized_new (FALSE, FALSE, 16, collection_ids->len);
+  for (guint i = 0; i < collection_ids->len; i++)
+    {
+      const TileboxPbId *id = &g_array_index (collection_ids, TileboxPbId, i);
+      TileboxPbCollectionInfo *info;
+      guint8 owner[16];
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < ids->len && !seen; j++)
+        seen = memcmp (ids->data + 16 * j, id->uuid, 16) == 0;
+      if (seen)
+        continue;
+
+      info = _tilebox_store_get_collection (call->server->store, id->uuid, FALSE, FALSE, owner, error);
+      if (info == NULL)
+        return NULL;
+      _tilebox_pb_collection_info_free (info);
+
+      if (ids->len == 0)
+        {
+          memcpy (dataset_id, owner, 16);
+        }
+      else if (memcmp (dataset_id, owner, 16) != 0)
+        {
+          g_autofree char *first = _tilebox_uuid_to_string ((const guint8 *) ids->data);
+          g_autofree char *other = _tilebox_uuid_to_string (id->uuid);
+
+          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                       _("The collections %s and %s belong to different datasets: "
+                         "a query reads collections of one dataset"), first, other);
+          return NULL;
+        }
+      g_array_append_vals (ids, id->uuid, 1);
+    }
+
+  dataset = _tilebox_store_get_dataset (call->server->store, dataset_id, NULL, error);
+  if (dataset == NULL)
+    return NULL;
+  if (!check_visible (call, dataset, error))
+    {
+      _tilebox_pb_dataset_free (dataset);
+      return NULL;
+    }
+  *type_url_out = g_strdup (dataset->has_type && dataset->type.type_url ? dataset->type.type_url : "");
+  _tilebox_pb_dataset_free (dataset);
+  return g_steal_pointer (&ids);
+}
+
+/* One top-level field of a stored datapoint: bytes [start, end) of it. */
+typedef struct {
+  guint32 field;
+  gsize start;
+  gsize end;
+} RawField;
+
+static gint
+raw_field_compare (gconstpointer a,
+                   gconstpointer b)
+{
+  const RawField *x = a, *y = b;
+
+  if (x->field != y->field)
+    return x->field < y->field ? -1 : 1;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Fields 1 (time), 2 (id) and 3 (ingestion_time) of a datapoint: time and
+ * ingestion_time copied from the stored message when given, else built
+ * from the columns at millisecond precision (as the real service returns
+ * them); the id always from the id column. */
+static void
+write_datapoint_head (GByteArray            *out,
+                      const TileboxStoreRow *row,
+                      const RawField        *time,
+                      const RawField        *ingestion_time)
+{
+  TileboxPbTimestamp ts;
+  TileboxPbId id = { TRUE, { 0 } };
+
+  if (time != NULL)
+    {
+      g_byte_array_append (out, row->data + time->start, time->end - time->start);
+    }
+  else
+    {
+      timestamp_from_ms (row->time_ms, &ts);
+      _tilebox_pb_write_timestamp (out, 1, &ts);
+    }
+  memcpy (id.uuid, row->id, 16);
+  _tilebox_pb_write_id (out, 2, &id);
+  if (ingestion_time != NULL)
+    {
+      g_byte_array_append (out, row->data + ingestion_time->start,
+                           ingestion_time->end - ingestion_time->start);
+    }
+  else
+    {
+      timestamp_from_ms (floor_div (row->ingestion_time_ns, 1000000), &ts);
+      _tilebox_pb_write_timestamp (out, 3, &ts);
+    }
+}
+
+/* The full datapoint message of a row. A stored message that is complete
+ * already (fields in field-number order, id field equal to the id column,
+ * ingestion_time present: what the demo and Ingest store) goes out as it
+ * is. Any other gets fields 1 to 3 (see write_datapoint_head ()) followed
+ * by its other fields in field-number order, repeated ones in their stored
+ * order. */
+static GBytes *
+complete_datapoint (const TileboxStoreRow *row,
+                    GError               **error)
+{
+  g_autoptr(GArray) rest = g_array_new (FALSE, FALSE, sizeof (RawField));
+  g_autoptr(GByteArray) expected_id = g_byte_array_new ();
+  g_autoptr(GByteArray) out = NULL;
+  g_autoptr(GError) local_error = NULL;
+  RawField time = { 0 }, ingestion_time = { 0 };
+  gboolean has_time = FALSE, has_ingestion_time = FALSE, has_id = FALSE, complete = TRUE;
+  guint32 previous = 0;
+  TileboxPbReader reader;
+  TileboxPbId id = { TRUE, { 0 } };
+  int rc;
+
+  memcpy (id.uuid, row->id, 16);
+  _tilebox_pb_write_id (expected_id, 2, &id);
+
+  _tilebox_pb_reader_init (&reader, row->data, row->data_len);
+  for (;;)
+    {
+      RawField raw = { 0 };
+
+      raw.start = reader.pos;
+      rc = _tilebox_pb_reader_next (&reader, &local_error);
+      if (rc <= 0)
+        break;
+      raw.field = reader.field;
+      if (!_tilebox_pb_skip (&reader, &local_error))
+        {
+          rc = -1;
+          break;
+        }
+      raw.end = reader.pos;
+
+      if (raw.field < previous || (raw.field == previous && raw.field <= 3))
+        complete = FALSE;
+      previous = raw.field;
+
+      switch (raw.field)
+        {
+        case 1:
+          time = raw;
+          has_time = TRUE;
+          break;
+        case 2:
+          if (raw.end - raw.start != expected_id->len ||
+              memcmp (row->data + raw.start, expected_id->data, expected_id->len) != 0)
+            complete = FALSE;
+          has_id = TRUE;
+          break;
+        case 3:
+          ingestion_time = raw;
+          has_ingestion_time = TRUE;
+          break;
+        default:
+          g_array_append_val (rest, raw);
+          break;
+        }
+    }
+  if (rc < 0)
+    {
+      g_autofree char *uuid = _tilebox_uuid_to_string (row->id);
+
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_DATA_LOSS,
+                   _("The stored datapoint %s is damaged: %s"), uuid, local_error->message);
+      return NULL;
+    }
+  if (complete && has_id && has_ingestion_time)
+    return g_bytes_new (row->data, row->data_len);
+
+  out = g_byte_array_sized_new ((guint) row->data_len + 64);
+  write_datapoint_head (out, row, has_time ? &time : NULL, has_ingestion_time ? &ingestion_time : NULL);
+  g_array_sort (rest, raw_field_compare);
+  for (guint i = 0; i < rest->len; i++)
+    {
+      const RawField *raw = &g_array_index (rest, RawField, i);
+
+      g_byte_array_append (out, row->data + raw->start, raw->end - raw->start);
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* Collects the datapoints of a page; the row past the limit only tells
+ * that a next page exists. */
+typedef struct {
+  gboolean skip_data;
+  guint limit;
+  GPtrArray *values; /* GBytes */
+  guint rows;
+  guint8 last_id[16];
+} PageBuilder;
+
+static gboolean
+page_row_cb (const TileboxStoreRow *row,
+             gpointer               user_data,
+             GError               **error)
+{
+  PageBuilder *page = user_data;
+  GBytes *value;
+
+  page->rows++;
+  if (page->rows > page->limit)
+    return TRUE;
+
+  if (page->skip_data)
+    {
+      GByteArray *head = g_byte_array_sized_new (64);
+
+      /* only time, id and ingestion_time, as the real service answers */
+      write_datapoint_head (head, row, NULL, NULL);
+      value = g_byte_array_free_to_bytes (head);
+    }
+  else
+    {
+      value = complete_datapoint (row, error);
+      if (value == NULL)
+        return FALSE;
+    }
+  g_ptr_array_add (page->values, value);
+  memcpy (page->last_id, row->id, 16);
+  return TRUE;
+}
+
+static gboolean
+handle_query (Call         *call,
+              const guint8 *data,
+              gsize         len,
+              GByteArray   *out,
+              GError      **error)
+{
+  g_auto(TileboxPbQueryRequest) request = { 0 };
+  g_auto(TileboxPbQueryResultPage) response = { 0 };
+  g_autoptr(GArray) collections = NULL;
+  TileboxStoreQuery query = { 0 };
+  PageBuilder page = { 0 };
+  guint limit = _tilebox_server_get_max_page_size (call->server);
+  gboolean empty = FALSE;
+
+  if (!_tilebox_pb_query_request_decode (&request, data, len, error))
+    return FALSE;
+  if (!check_collection_count (request.collection_ids, error))
+    return FALSE;
+
+  if (!request.has_filters ||
+      (!request.filters.has_time_interval && !request.filters.has_datapoint_interval))
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("A query needs a time interval or a datapoint interval"));
+      return FALSE;
+    }
+  if (request.filters.has_spatial_extent)
+    {
+      /* ignoring it would answer datapoints the caller filtered out */
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_UNIMPLEMENTED,
+                   _("Spatial filters are not implemented by this server yet: "
+                     "query without a spatial extent and filter the results"));
+      return FALSE;
+    }
+
+  if (request.filters.has_time_interval)
+    {
+      const TileboxPbTimeInterval *interval = &request.filters.time_interval;
+      gboolean exact;
+      gint64 ms;
+
+      if (interval->has_start)
+        {
+          ms = timestamp_floor_ms (&interval->start, &exact);
+          query.has_start_ms = TRUE;
+          query.start_ms = interval->start_exclusive || !exact ? ms + 1 : ms;
+        }
+      if (interval->has_end)
+        {
+          ms = timestamp_floor_ms (&interval->end, &exact);
+          query.has_end_ms = TRUE;
+          query.end_ms = interval->end_inclusive || !exact ? ms + 1 : ms;
+        }
+      if (query.has_start_ms && query.has_end_ms && query.start_ms >= query.end_ms)
+        empty = TRUE;
+    }
+  else
+    {
+      const TileboxPbIdInterval *interval = &request.filters.datapoint_interval;
+
+      if (interval->start_id.set)
+        {
+          query.has_min_id = TRUE;
+          if (!interval->start_exclusive)
+            memcpy (query.min_id, interval->start_id.uuid, 16);
+          else if (!id_successor (interval->start_id.uuid, query.min_id))
+            empty = TRUE;
+        }
+      if (interval->end_id.set)
+        {
+          if (!interval->end_inclusive)
+            {
+              memcpy (query.end_id, interval->end_id.uuid, 16);
+              query.has_end_id = TRUE;
+            }
+          else
+            {
+              /* past the largest id: no upper bound */
+              query.has_end_id = id_successor (interval->end_id.uuid, query.end_id);
+            }
+        }
+    }
+
+  if (request.has_page)
+    {
+      if (request.page.has_limit && request.page.limit < 0)
+        {
+          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                       _("Invalid page limit %" G_GINT64_FORMAT ": it must not be negative"),
+                       request.page.limit);
+          return FALSE;
+        }
+      /* 0 asks for the default; more than the maximum gets the maximum */
+      if (request.page.has_limit && request.page.limit > 0 && request.page.limit < (gint64) limit)
+        limit = (guint) request.page.limit;
+      if (request.page.starting_after.set)
+        {
+          guint8 after[16];
+
+          if (!id_successor (request.page.starting_after.uuid, after))
+            empty = TRUE;
+          else if (!query.has_min_id || memcmp (after, query.min_id, 16) > 0)
+            {
+              memcpy (query.min_id, after, 16);
+              query.has_min_id = TRUE;
+            }
+        }
+    }
+  if (query.has_min_id && query.has_end_id && memcmp (query.min_id, query.end_id, 16) >= 0)
+    empty = TRUE;
+
+  collections = resolve_collections (call, request.collection_ids, &response.type_url, error);
+  if (collections == NULL)
+    return FALSE;
+
+  response.values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  if (!empty)
+    {
+      query.collection_ids = (const guint8 (*)[16]) collections->data;
+      query.n_collection_ids = collections->len;
+      query.limit = limit + 1;
+      query.with_data = !request.skip_data;
+      page.skip_data = request.skip_data;
+      page.limit = limit;
+      page.values = response.values;
+      if (!_tilebox_store_query_datapoints (call->server->store, &query, page_row_cb, &page, error))
+        return FALSE;
+      if (page.rows > limit)
+        {
+          response.has_next_page = TRUE;
+          response.next_page.has_limit = TRUE;
+          response.next_page.limit = limit;
+          response.next_page.starting_after.set = TRUE;
+          memcpy (response.next_page.starting_after.uuid, page.last_id, 16);
+        }
+    }
+  _tilebox_pb_query_result_page_encode (&response, out);
+  return TRUE;
+}
+
+static gboolean
+handle_query_by_id (Call         *call,
+                    const guint8 *data,
+                    gsize         len,
+                    GByteArray   *out,
+                    GError      **error)
+{
+  g_auto(TileboxPbQueryByIdRequest) request = { 0 };
+  g_auto(TileboxPbAny) response = { 0 };
+  g_autoptr(GArray) collections = NULL;
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  TileboxStoreQuery query = { 0 };
+  PageBuilder page = { 0 };
+
+  if (!_tilebox_pb_query_by_id_request_decode (&request, data, len, error))
+    return FALSE;
+  if (!check_collection_count (request.collection_ids, error) ||
+      !require_id (&request.id, "datapoint id", error))
+    return FALSE;
+  collections = resolve_collections (call, request.collection_ids, &response.type_url, error);
+  if (collections == NULL)
+    return FALSE;
+
+  query.collection_ids = (const guint8 (*)[16]) collections->data;
+  query.n_collection_ids = collections->len;
+  query.has_min_id = TRUE;
+  memcpy (query.min_id, request.id.uuid, 16);
+  query.has_end_id = id_successor (request.id.uuid, query.end_id);
+  query.limit = 1;
+  query.with_data = !request.skip_data;
+  page.skip_data = request.skip_data;
+  page.limit = 1;
+  page.values = values;
+  if (!_tilebox_store_query_datapoints (call->server->store, &query, page_row_cb, &page, error))
+    return FALSE;
+  if (values->len == 0)
+    {
+      g_autofree char *uuid = _tilebox_uuid_to_string (request.id.uuid);
+
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND,
+                   collections->len == 1 ? _("Datapoint %s not found in the collection")
+                                         : _("Datapoint %s not found in the collections"),
+                   uuid);
+      return FALSE;
+    }
+  response.value = g_bytes_ref (g_ptr_array_index (values, 0));
+  _tilebox_pb_any_encode (&response, out);
+  return TRUE;
+}
+
 /* --- routing ---------------------------------------------------------------- */
 
 typedef struct {
@@ -1035,8 +1567,8 @@ static const Route routes[] = {
   { "/datasets.v1.CollectionService/GetCollectionByName", handle_get_collection_by_name, TRUE },
   { "/datasets.v1.CollectionService/DeleteCollection", handle_delete_collection, FALSE },
   { "/datasets.v1.CollectionService/ListCollections", handle_list_collections, TRUE },
-  { "/datasets.v1.DataAccessService/Query", NULL, TRUE },
-  { "/datasets.v1.DataAccessService/QueryByID", NULL, TRUE },
+  { "/datasets.v1.DataAccessService/Query", handle_query, TRUE },
+  { "/datasets.v1.DataAccessService/QueryByID", handle_query_by_id, TRUE },
   { "/datasets.v1.DataIngestionService/Ingest", NULL, FALSE },
   { "/datasets.v1.DataIngestionService/Delete", NULL, FALSE },
 };
@@ -1339,6 +1871,7 @@ _tilebox_server_new (const char *db_path,
   g_mutex_init (&self->store_lock);
   g_mutex_init (&self->state_lock);
   self->store = store;
+  self->max_page_size = TILEBOX_SERVER_DEFAULT_MAX_PAGE_SIZE;
   return self;
 }
 
@@ -1401,6 +1934,19 @@ _tilebox_server_set_latency_ms (TileboxServer *self,
                                 guint          ms)
 {
   g_atomic_int_set (&self->latency_ms, ms);
+}
+
+void
+_tilebox_server_set_max_page_size (TileboxServer *self,
+                                   guint          size)
+{
+  g_atomic_int_set (&self->max_page_size, size > 0 ? size : TILEBOX_SERVER_DEFAULT_MAX_PAGE_SIZE);
+}
+
+guint
+_tilebox_server_get_max_page_size (TileboxServer *self)
+{
+  return g_atomic_int_get (&self->max_page_size);
 }
 
 gboolean

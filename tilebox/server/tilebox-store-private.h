@@ -144,6 +144,58 @@ gboolean _tilebox_store_insert_datapoints (TileboxStore                *store,
                                            gsize                       *n_existing,
                                            GError                     **error);
 
+/* A datapoint row as handed to a TileboxStoreRowFunc: the pointers are
+ * valid during the call only. data is NULL (data_len 0) for a query
+ * without data. */
+typedef struct {
+  const guint8 *collection_id;
+  const guint8 *id;
+  gint64 time_ms;
+  gint64 ingestion_time_ns;
+  const guint8 *data;
+  gsize data_len;
+} TileboxStoreRow;
+
+/* Returns FALSE (error set) to stop the query with that error. */
+typedef gboolean (*TileboxStoreRowFunc) (const TileboxStoreRow *row,
+                                         gpointer               user_data,
+                                         GError               **error);
+
+/* A query of datapoints, normalized by the caller to half-open bounds:
+ * every datapoint of the collections with
+ *   start_ms <= time_ms < end_ms       (when has_start_ms / has_end_ms)
+ *   min_id <= id < end_id (memcmp)     (when has_min_id / has_end_id)
+ * in id order (ties by collection id), at most limit of them. */
+typedef struct {
+  const guint8 (*collection_ids)[16];
+  guint n_collection_ids;
+  gboolean has_start_ms;
+  gint64 start_ms;
+  gboolean has_end_ms;
+  gint64 end_ms;
+  gboolean has_min_id;
+  guint8 min_id[16];
+  gboolean has_end_id;
+  guint8 end_id[16];
+  guint limit;
+  gboolean with_data;
+} TileboxStoreQuery;
+
+/* Runs the query, calling func for each row in order; func must not call
+ * the store. The collections are not checked (unknown ones have no
+ * datapoints). A statement is prepared once per query shape (number of
+ * collections, bounds present, data or not) and kept.
+ *
+ * As SQLite plans it: one collection reads the primary key (collection_id,
+ * id) in order;
+ * several read each collection's time range from the index (collection_id,
+ * time_ms, id) and sort by id, keeping only the first `limit` rows. */
+gboolean _tilebox_store_query_datapoints (TileboxStore            *store,
+                                          const TileboxStoreQuery *query,
+                                          TileboxStoreRowFunc      func,
+                                          gpointer                 user_data,
+                                          GError                 **error);
+
 /* The raw SQLite handle (sqlite3 *), for queries of later versions. */
 gpointer _tilebox_store_get_db (TileboxStore *store);
 

@@ -16,6 +16,8 @@
 struct _TileboxStore {
   sqlite3 *db;
   char *path;
+  /* prepared query statements by SQL text (char * -> sqlite3_stmt *) */
+  GHashTable *statements;
 };
 
 /* Version 1 of the layout. Tables with a BLOB primary key keep their rowid,
@@ -296,6 +298,12 @@ migrate (TileboxStore *store,
   return exec_sql (store, "COMMIT", error);
 }
 
+static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
 TileboxStore *
 _tilebox_store_open (const char *path,
                      GError    **error)
@@ -305,6 +313,7 @@ _tilebox_store_open (const char *path,
   int rc;
 
   store->path = g_strdup (path);
+  store->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
   rc = sqlite3_open_v2 (filename, &store->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL);
@@ -339,6 +348,8 @@ _tilebox_store_close (TileboxStore *store)
 {
   if (store == NULL)
     return;
+  /* statements go before their database */
+  g_clear_pointer (&store->statements, g_hash_table_unref);
   if (store->db != NULL)
     sqlite3_close_v2 (store->db);
   g_free (store->path);
@@ -1194,4 +1205,128 @@ fail:
   g_clear_pointer (&check, stmt_free);
   rollback_savepoint (store);
   return FALSE;
+}
+
+/* --- queries ----------------------------------------------------------- */
+
+/* A statement prepared once and kept for the life of the store: reset and
+ * unbound, ready for new bindings. */
+static sqlite3_stmt *
+prepare_cached (TileboxStore *store,
+                const char   *sql,
+                GError      **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (store->statements, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  if (sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INTERNAL,
+                   _("Database error: %s"), sqlite3_errmsg (store->db));
+      return NULL;
+    }
+  g_hash_table_insert (store->statements, g_strdup (sql), stmt);
+  return stmt;
+}
+
+gboolean
+_tilebox_store_query_datapoints (TileboxStore            *store,
+                                 const TileboxStoreQuery *query,
+                                 TileboxStoreRowFunc      func,
+                                 gpointer                 user_data,
+                                 GError                 **error)
+{
+  g_autoptr(GString) sql = g_string_new ("SELECT collection_id, id, time_ms, ingestion_time_ns");
+  sqlite3_stmt *stmt;
+  int param = 1;
+  gboolean ok = TRUE;
+  int rc;
+
+  g_return_val_if_fail (query->n_collection_ids > 0, FALSE);
+
+  if (query->limit == 0)
+    return TRUE;
+
+  /* One shape per number of collections and set of bounds: the order of
+   * the parameters follows the text. */
+  g_string_append (sql, query->with_data ? ", data" : "");
+  g_string_append (sql, " FROM datapoints WHERE collection_id");
+  if (query->n_collection_ids == 1)
+    {
+      g_string_append (sql, " = ?");
+    }
+  else
+    {
+      g_string_append (sql, " IN (");
+      for (guint i = 0; i < query->n_collection_ids; i++)
+        g_string_append (sql, i > 0 ? ", ?" : "?");
+      g_string_append_c (sql, ')');
+    }
+  if (query->has_start_ms)
+    g_string_append (sql, " AND time_ms >= ?");
+  if (query->has_end_ms)
+    g_string_append (sql, " AND time_ms < ?");
+  if (query->has_min_id)
+    g_string_append (sql, " AND id >= ?");
+  if (query->has_end_id)
+    g_string_append (sql, " AND id < ?");
+  g_string_append (sql, " ORDER BY id, collection_id LIMIT ?");
+
+  stmt = prepare_cached (store, sql->str, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < query->n_collection_ids; i++)
+    sqlite3_bind_blob (stmt, param++, query->collection_ids[i], 16, SQLITE_STATIC);
+  if (query->has_start_ms)
+    sqlite3_bind_int64 (stmt, param++, query->start_ms);
+  if (query->has_end_ms)
+    sqlite3_bind_int64 (stmt, param++, query->end_ms);
+  if (query->has_min_id)
+    sqlite3_bind_blob (stmt, param++, query->min_id, 16, SQLITE_STATIC);
+  if (query->has_end_id)
+    sqlite3_bind_blob (stmt, param++, query->end_id, 16, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, param++, query->limit);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TileboxStoreRow row = { 0 };
+
+      if (sqlite3_column_bytes (stmt, 0) != 16 || sqlite3_column_bytes (stmt, 1) != 16)
+        {
+          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_DATA_LOSS,
+                       _("Database error (datapoints): a stored id does not have 16 bytes"));
+          ok = FALSE;
+          break;
+        }
+      row.collection_id = sqlite3_column_blob (stmt, 0);
+      row.id = sqlite3_column_blob (stmt, 1);
+      row.time_ms = sqlite3_column_int64 (stmt, 2);
+      row.ingestion_time_ns = sqlite3_column_int64 (stmt, 3);
+      if (query->with_data)
+        {
+          /* blob before bytes, as sqlite3 wants it */
+          row.data = sqlite3_column_blob (stmt, 4);
+          row.data_len = (gsize) sqlite3_column_bytes (stmt, 4);
+          if (row.data == NULL)
+            row.data = (const guint8 *) "";
+        }
+      if (!func (&row, user_data, error))
+        {
+          ok = FALSE;
+          break;
+        }
+    }
+  if (ok && rc != SQLITE_DONE)
+    ok = set_db_error (store, error, "datapoints");
+
+  /* release the read transaction and the bound buffers now */
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  return ok;
 }
