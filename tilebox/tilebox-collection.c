@@ -7,10 +7,14 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "tilebox-client-private.h"
 #include "tilebox-collection-private.h"
 #include "tilebox-dataset-private.h"
+#include "tilebox-datapoints.h"
+#include "tilebox-loader-private.h"
+#include "tilebox-query.h"
 #include "tilebox-time-interval-private.h"
 #include "tilebox-util-private.h"
 
@@ -421,4 +425,194 @@ tilebox_collection_refresh_finish (TileboxCollection  *self,
   g_return_val_if_fail (TILEBOX_IS_COLLECTION (self), FALSE);
 
   return _tilebox_rpc_invoke_finish (self, tilebox_collection_refresh_async, result, error) != NULL;
+}
+
+/* --- queries ---------------------------------------------------------------- */
+
+static GPtrArray *
+just (TileboxCollection *self)
+{
+  GPtrArray *collections = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_ptr_array_add (collections, g_object_ref (self));
+  return collections;
+}
+
+/**
+ * tilebox_collection_query:
+ * @self: a collection
+ * @query: what to load: an interval, and how
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #GError
+ *
+ * Loads the collection's datapoints in the query's interval, page after
+ * page until all are there (or the query's limit is reached). A query
+ * without an interval fails with %TILEBOX_ERROR_INVALID_ARGUMENT before
+ * anything is sent.
+ *
+ * Returns: (transfer full): the datapoints, in id order, or %NULL with
+ *   @error set
+ */
+TileboxDatapoints *
+tilebox_collection_query (TileboxCollection  *self,
+                          TileboxQuery       *query,
+                          GCancellable       *cancellable,
+                          GError            **error)
+{
+  g_autoptr(GPtrArray) collections = NULL;
+
+  g_return_val_if_fail (TILEBOX_IS_COLLECTION (self), NULL);
+  g_return_val_if_fail (TILEBOX_IS_QUERY (query), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  collections = just (self);
+  return _tilebox_load (self->dataset, collections, query, cancellable, error);
+}
+
+/**
+ * tilebox_collection_query_async:
+ * @self: a collection
+ * @query: what to load
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async): called on the caller's thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * Loads the collection's datapoints in the query's interval without
+ * blocking. See [method@Tilebox.Collection.query]. The query is read when
+ * this is called; changing it afterwards does not change the load.
+ */
+void
+tilebox_collection_query_async (TileboxCollection   *self,
+                                TileboxQuery        *query,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GPtrArray) collections = NULL;
+
+  g_return_if_fail (TILEBOX_IS_COLLECTION (self));
+  g_return_if_fail (TILEBOX_IS_QUERY (query));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  collections = just (self);
+  _tilebox_load_async (self->dataset, collections, query, self, tilebox_collection_query_async,
+                       cancellable, callback, user_data);
+}
+
+/**
+ * tilebox_collection_query_finish:
+ * @self: a collection
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Tilebox.Collection.query_async].
+ *
+ * Returns: (transfer full): the datapoints, or %NULL with @error set
+ */
+TileboxDatapoints *
+tilebox_collection_query_finish (TileboxCollection  *self,
+                                 GAsyncResult       *result,
+                                 GError            **error)
+{
+  g_return_val_if_fail (TILEBOX_IS_COLLECTION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tilebox_collection_query_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tilebox_collection_find:
+ * @self: a collection
+ * @id: a datapoint id
+ * @skip_data: %TRUE to load only the datapoint's time, id and ingestion time
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #GError
+ *
+ * Loads one datapoint by its id. An id that is not in the collection fails
+ * with %TILEBOX_ERROR_NOT_FOUND; a malformed one with
+ * %TILEBOX_ERROR_INVALID_ARGUMENT before anything is sent.
+ *
+ * Returns: (transfer full): the datapoint, or %NULL with @error set
+ */
+TileboxDatapoint *
+tilebox_collection_find (TileboxCollection  *self,
+                         const char         *id,
+                         gboolean            skip_data,
+                         GCancellable       *cancellable,
+                         GError            **error)
+{
+  g_autoptr(GPtrArray) collections = NULL;
+  guint8 uuid[16];
+
+  g_return_val_if_fail (TILEBOX_IS_COLLECTION (self), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!_tilebox_uuid_parse (id, uuid, _("datapoint id"), error))
+    return NULL;
+
+  collections = just (self);
+  return _tilebox_find (self->dataset, collections, uuid, skip_data, cancellable, error);
+}
+
+/**
+ * tilebox_collection_find_async:
+ * @self: a collection
+ * @id: a datapoint id
+ * @skip_data: %TRUE to load only the datapoint's time, id and ingestion time
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async): called on the caller's thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * Loads one datapoint by its id without blocking. See
+ * [method@Tilebox.Collection.find].
+ */
+void
+tilebox_collection_find_async (TileboxCollection   *self,
+                               const char          *id,
+                               gboolean             skip_data,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GPtrArray) collections = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 uuid[16];
+
+  g_return_if_fail (TILEBOX_IS_COLLECTION (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!_tilebox_uuid_parse (id, uuid, _("datapoint id"), &error))
+    {
+      g_task_report_error (self, callback, user_data, tilebox_collection_find_async, g_steal_pointer (&error));
+      return;
+    }
+
+  collections = just (self);
+  _tilebox_find_async (self->dataset, collections, uuid, skip_data, self, tilebox_collection_find_async,
+                       cancellable, callback, user_data);
+}
+
+/**
+ * tilebox_collection_find_finish:
+ * @self: a collection
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Tilebox.Collection.find_async].
+ *
+ * Returns: (transfer full): the datapoint, or %NULL with @error set
+ */
+TileboxDatapoint *
+tilebox_collection_find_finish (TileboxCollection  *self,
+                                GAsyncResult       *result,
+                                GError            **error)
+{
+  g_return_val_if_fail (TILEBOX_IS_COLLECTION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tilebox_collection_find_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -50,4 +50,42 @@ gboolean             tilebox_collection_refresh_finish   (TileboxCollection    *
                                                           GAsyncResult         *result,
                                                           GError              **error);
 
+typedef struct _TileboxQuery TileboxQuery;
+typedef struct _TileboxDatapoints TileboxDatapoints;
+typedef struct _TileboxDatapoint TileboxDatapoint;
+
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDatapoints   *tilebox_collection_query            (TileboxCollection    *self,
+                                                          TileboxQuery         *query,
+                                                          GCancellable         *cancellable,
+                                                          GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void                 tilebox_collection_query_async      (TileboxCollection    *self,
+                                                          TileboxQuery         *query,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDatapoints   *tilebox_collection_query_finish     (TileboxCollection    *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDatapoint    *tilebox_collection_find             (TileboxCollection    *self,
+                                                          const char           *id,
+                                                          gboolean              skip_data,
+                                                          GCancellable         *cancellable,
+                                                          GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void                 tilebox_collection_find_async       (TileboxCollection    *self,
+                                                          const char           *id,
+                                                          gboolean              skip_data,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDatapoint    *tilebox_collection_find_finish      (TileboxCollection    *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+
 G_END_DECLS

@@ -11,7 +11,10 @@
 #include "tilebox-client-private.h"
 #include "tilebox-collection-private.h"
 #include "tilebox-dataset-private.h"
+#include "tilebox-datapoints.h"
 #include "tilebox-enum-types.h"
+#include "tilebox-loader-private.h"
+#include "tilebox-query.h"
 #include "tilebox-error.h"
 #include "tilebox-schema-private.h"
 #include "tilebox-util-private.h"
@@ -1182,4 +1185,336 @@ tilebox_dataset_delete_collection_finish (TileboxDataset  *self,
   g_return_val_if_fail (TILEBOX_IS_DATASET (self), FALSE);
 
   return _tilebox_rpc_invoke_finish (self, tilebox_dataset_delete_collection_async, result, error) != NULL;
+}
+
+/* --- queries over several collections --------------------------------------- */
+
+/* A dataset query runs over the query's collections, or, when it names
+ * none, over all collections of the dataset, which are listed first. */
+
+typedef struct {
+  TileboxQuery *query;        /* for a query */
+  gboolean find;              /* else a find: */
+  guint8 id[16];
+  gboolean skip_data;
+} DatasetCall;
+
+static void
+dataset_call_free (DatasetCall *call)
+{
+  g_clear_object (&call->query);
+  g_free (call);
+}
+
+static gboolean
+check_same_dataset (TileboxDataset  *self,
+                    GPtrArray       *collections,
+                    GError         **error)
+{
+  for (guint i = 0; i < collections->len; i++)
+    {
+      TileboxCollection *collection = g_ptr_array_index (collections, i);
+
+      if (g_strcmp0 (tilebox_dataset_get_id (tilebox_collection_get_dataset (collection)), self->id) != 0)
+        {
+          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                       _("Collection “%s” is not a collection of dataset “%s”"),
+                       tilebox_collection_get_name (collection), self->name);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The collections to run over, listing them when the query names none.
+ * Blocking. */
+static GPtrArray *
+dataset_collections (TileboxDataset  *self,
+                     TileboxQuery    *query,
+                     GCancellable    *cancellable,
+                     GError         **error)
+{
+  g_autoptr(GPtrArray) collections = query ? tilebox_query_get_collections (query) : NULL;
+
+  if (collections != NULL && collections->len > 0)
+    return check_same_dataset (self, collections, error) ? g_steal_pointer (&collections) : NULL;
+
+  return tilebox_dataset_list_collections (self, cancellable, error);
+}
+
+static void
+dataset_step_done_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  gpointer value = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (value == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, g_object_unref);
+}
+
+static void
+dataset_collections_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TileboxDataset *self = TILEBOX_DATASET (source);
+  DatasetCall *call = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) collections = NULL;
+  GError *error = NULL;
+
+  collections = tilebox_dataset_list_collections_finish (self, result, &error);
+  if (collections == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (collections->len == 0)
+    {
+      g_task_return_new_error (task, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND,
+                               _("Dataset “%s” has no collections"), self->name);
+      return;
+    }
+
+  if (call->find)
+    _tilebox_find_async (self, collections, call->id, call->skip_data, self, dataset_collections_cb,
+                         g_task_get_cancellable (task), dataset_step_done_cb, g_object_ref (task));
+  else
+    _tilebox_load_async (self, collections, call->query, self, dataset_collections_cb,
+                         g_task_get_cancellable (task), dataset_step_done_cb, g_object_ref (task));
+}
+
+/* Starts a dataset query or find: lists the collections first if needed. */
+static void
+dataset_call_start (TileboxDataset      *self,
+                    DatasetCall         *call,
+                    gpointer             source_tag,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GPtrArray) collections = call->query ? tilebox_query_get_collections (call->query) : NULL;
+  GError *error = NULL;
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, (GDestroyNotify) dataset_call_free);
+
+  if (collections == NULL || collections->len == 0)
+    {
+      tilebox_dataset_list_collections_async (self, cancellable, dataset_collections_cb, g_object_ref (task));
+      return;
+    }
+  if (!check_same_dataset (self, collections, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  _tilebox_load_async (self, collections, call->query, self, dataset_collections_cb,
+                       cancellable, dataset_step_done_cb, g_object_ref (task));
+}
+
+static gpointer
+dataset_call_finish (TileboxDataset  *self,
+                     gpointer         source_tag,
+                     GAsyncResult    *result,
+                     GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tilebox_dataset_query:
+ * @self: a dataset
+ * @query: what to load, and from which collections
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #GError
+ *
+ * Loads the datapoints in the query's interval from the collections added
+ * to the query, or from all collections of the dataset if it names none,
+ * merged in id order.
+ *
+ * Returns: (transfer full): the datapoints, or %NULL with @error set
+ */
+TileboxDatapoints *
+tilebox_dataset_query (TileboxDataset  *self,
+                       TileboxQuery    *query,
+                       GCancellable    *cancellable,
+                       GError         **error)
+{
+  g_autoptr(GPtrArray) collections = NULL;
+
+  g_return_val_if_fail (TILEBOX_IS_DATASET (self), NULL);
+  g_return_val_if_fail (TILEBOX_IS_QUERY (query), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  collections = dataset_collections (self, query, cancellable, error);
+  if (collections == NULL)
+    return NULL;
+  if (collections->len == 0)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND,
+                   _("Dataset “%s” has no collections"), self->name);
+      return NULL;
+    }
+
+  return _tilebox_load (self, collections, query, cancellable, error);
+}
+
+/**
+ * tilebox_dataset_query_async:
+ * @self: a dataset
+ * @query: what to load, and from which collections
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async): called on the caller's thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * Loads datapoints from several collections without blocking. See
+ * [method@Tilebox.Dataset.query].
+ */
+void
+tilebox_dataset_query_async (TileboxDataset      *self,
+                             TileboxQuery        *query,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  DatasetCall *call;
+
+  g_return_if_fail (TILEBOX_IS_DATASET (self));
+  g_return_if_fail (TILEBOX_IS_QUERY (query));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  call = g_new0 (DatasetCall, 1);
+  call->query = g_object_ref (query);
+  dataset_call_start (self, call, tilebox_dataset_query_async, cancellable, callback, user_data);
+}
+
+/**
+ * tilebox_dataset_query_finish:
+ * @self: a dataset
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Tilebox.Dataset.query_async].
+ *
+ * Returns: (transfer full): the datapoints, or %NULL with @error set
+ */
+TileboxDatapoints *
+tilebox_dataset_query_finish (TileboxDataset  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (TILEBOX_IS_DATASET (self), NULL);
+
+  return dataset_call_finish (self, tilebox_dataset_query_async, result, error);
+}
+
+/**
+ * tilebox_dataset_find:
+ * @self: a dataset
+ * @id: a datapoint id
+ * @skip_data: %TRUE to load only the datapoint's time, id and ingestion time
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #GError
+ *
+ * Loads one datapoint by its id from whichever collection of the dataset
+ * holds it.
+ *
+ * Returns: (transfer full): the datapoint, or %NULL with @error set
+ */
+TileboxDatapoint *
+tilebox_dataset_find (TileboxDataset  *self,
+                      const char      *id,
+                      gboolean         skip_data,
+                      GCancellable    *cancellable,
+                      GError         **error)
+{
+  g_autoptr(GPtrArray) collections = NULL;
+  guint8 uuid[16];
+
+  g_return_val_if_fail (TILEBOX_IS_DATASET (self), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!_tilebox_uuid_parse (id, uuid, _("datapoint id"), error))
+    return NULL;
+  collections = dataset_collections (self, NULL, cancellable, error);
+  if (collections == NULL)
+    return NULL;
+  if (collections->len == 0)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND,
+                   _("Dataset “%s” has no collections"), self->name);
+      return NULL;
+    }
+
+  return _tilebox_find (self, collections, uuid, skip_data, cancellable, error);
+}
+
+/**
+ * tilebox_dataset_find_async:
+ * @self: a dataset
+ * @id: a datapoint id
+ * @skip_data: %TRUE to load only the datapoint's time, id and ingestion time
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async): called on the caller's thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * Loads one datapoint by its id without blocking. See
+ * [method@Tilebox.Dataset.find].
+ */
+void
+tilebox_dataset_find_async (TileboxDataset      *self,
+                            const char          *id,
+                            gboolean             skip_data,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  DatasetCall *call;
+
+  g_return_if_fail (TILEBOX_IS_DATASET (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  call = g_new0 (DatasetCall, 1);
+  if (!_tilebox_uuid_parse (id, call->id, _("datapoint id"), &error))
+    {
+      dataset_call_free (call);
+      g_task_report_error (self, callback, user_data, tilebox_dataset_find_async, g_steal_pointer (&error));
+      return;
+    }
+  call->find = TRUE;
+  call->skip_data = skip_data;
+  dataset_call_start (self, call, tilebox_dataset_find_async, cancellable, callback, user_data);
+}
+
+/**
+ * tilebox_dataset_find_finish:
+ * @self: a dataset
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Tilebox.Dataset.find_async].
+ *
+ * Returns: (transfer full): the datapoint, or %NULL with @error set
+ */
+TileboxDatapoint *
+tilebox_dataset_find_finish (TileboxDataset  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (TILEBOX_IS_DATASET (self), NULL);
+
+  return dataset_call_finish (self, tilebox_dataset_find_async, result, error);
 }

@@ -131,4 +131,38 @@ gboolean           tilebox_dataset_delete_collection_finish       (TileboxDatase
                                                                    GAsyncResult         *result,
                                                                    GError              **error);
 
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDatapoints *tilebox_dataset_query                          (TileboxDataset       *self,
+                                                                   TileboxQuery         *query,
+                                                                   GCancellable         *cancellable,
+                                                                   GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void               tilebox_dataset_query_async                    (TileboxDataset       *self,
+                                                                   TileboxQuery         *query,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDatapoints *tilebox_dataset_query_finish                   (TileboxDataset       *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
+
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDatapoint  *tilebox_dataset_find                           (TileboxDataset       *self,
+                                                                   const char           *id,
+                                                                   gboolean              skip_data,
+                                                                   GCancellable         *cancellable,
+                                                                   GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void               tilebox_dataset_find_async                     (TileboxDataset       *self,
+                                                                   const char           *id,
+                                                                   gboolean              skip_data,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDatapoint  *tilebox_dataset_find_finish                    (TileboxDataset       *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
+
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include "tilebox-enum-types.h"
 #include "tilebox-error.h"
+#include "tilebox-columns-private.h"
 #include "tilebox-schema-private.h"
 
 /**
@@ -510,7 +511,8 @@ _tilebox_schema_new_from_pb (const TileboxPbAnnotatedType  *type,
   if (len == 0 && *self->type_url == '\0')
     return g_steal_pointer (&self);
 
-  if (!_tilebox_desc_pool_add_file_set (self->pool, data, len, error))
+  if (!_tilebox_desc_pool_add_file_set (self->pool, data, len, error) ||
+      !_tilebox_columns_add_well_known_types (self->pool, error))
     return NULL;
 
   self->message = _tilebox_desc_pool_lookup_message (self->pool, self->type_url);

@@ -1,0 +1,545 @@
+/* test-query.c: queries end to end against the local server
+ *
+ * Copyright 2026 The libtilebox authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "tilebox.h"
+#include "tilebox-server-private.h"
+
+static TileboxServerThread *server_thread;
+static TileboxServer *server;
+static TileboxClient *client;
+static TileboxDataset *sentinel2;
+static TileboxDataset *weather;
+
+/* The whole demo year. */
+static TileboxQuery *
+year_query (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxTimeInterval) year = tilebox_time_interval_new_parse ("2025-01-01", "2026-01-01", &error);
+  TileboxQuery *query = tilebox_query_new ();
+
+  g_assert_no_error (error);
+  tilebox_query_set_time_interval (query, year);
+  return query;
+}
+
+static TileboxCollection *
+collection (TileboxDataset *dataset,
+            const char     *name)
+{
+  g_autoptr(GError) error = NULL;
+  TileboxCollection *result = tilebox_dataset_get_collection (dataset, name, NULL, &error);
+
+  g_assert_no_error (error);
+  if (!tilebox_collection_refresh (result, NULL, &error))
+    g_assert_no_error (error);
+  return result;
+}
+
+static TileboxDatapoints *
+run (TileboxCollection *coll,
+     TileboxQuery      *query)
+{
+  g_autoptr(GError) error = NULL;
+  TileboxDatapoints *datapoints = tilebox_collection_query (coll, query, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (datapoints);
+  return datapoints;
+}
+
+static GDateTime *
+time_of (TileboxDatapoints *datapoints,
+         guint              row)
+{
+  g_autoptr(TileboxDatapoint) datapoint = tilebox_datapoints_get_datapoint (datapoints, row);
+
+  return g_date_time_ref (tilebox_datapoint_get_time (datapoint));
+}
+
+static void
+assert_ids_equal (char **a,
+                  char **b,
+                  guint  offset,
+                  guint  n)
+{
+  g_assert_cmpuint (g_strv_length (b), ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (a[offset + i], ==, b[i]);
+}
+
+/* Everything a collection holds for the year arrives, once each, in id
+ * order, and matches its count. */
+static void
+test_whole_collection (void)
+{
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) datapoints = run (s2a, query);
+  g_auto(GStrv) ids = tilebox_datapoints_get_ids (datapoints);
+
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (datapoints), ==, tilebox_collection_get_count (s2a));
+  g_assert_cmpuint (g_strv_length (ids), ==, tilebox_datapoints_get_n_rows (datapoints));
+  for (guint i = 1; ids[i] != NULL; i++)
+    g_assert_cmpint (strcmp (ids[i - 1], ids[i]), <, 0);
+  g_assert_true (tilebox_datapoints_get_schema (datapoints) == tilebox_dataset_get_schema (sentinel2));
+}
+
+/* Many pages give the same result as one. */
+static void
+test_pages (void)
+{
+  g_autoptr(TileboxCollection) s2b = collection (sentinel2, "S2B_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) all = run (s2b, query);
+  g_autoptr(TileboxDatapoints) paged = NULL;
+  g_auto(GStrv) all_ids = tilebox_datapoints_get_ids (all);
+  g_auto(GStrv) paged_ids = NULL;
+  guint before;
+
+  tilebox_query_set_page_size (query, 250);
+  before = _tilebox_server_get_request_count (server);
+  paged = run (s2b, query);
+  /* 1800 datapoints in pages of 250: 8 requests. */
+  g_assert_cmpuint (_tilebox_server_get_request_count (server) - before, ==, 8);
+  paged_ids = tilebox_datapoints_get_ids (paged);
+  assert_ids_equal (all_ids, paged_ids, 0, g_strv_length (all_ids));
+}
+
+/* A limit keeps the first datapoints in id order and asks for no more. */
+static void
+test_limit (void)
+{
+  g_autoptr(TileboxCollection) s2b = collection (sentinel2, "S2B_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) all = run (s2b, query);
+  g_autoptr(TileboxDatapoints) limited = NULL;
+  g_auto(GStrv) all_ids = tilebox_datapoints_get_ids (all);
+  g_auto(GStrv) limited_ids = NULL;
+
+  tilebox_query_set_limit (query, 1234);
+  tilebox_query_set_page_size (query, 500);
+  limited = run (s2b, query);
+  limited_ids = tilebox_datapoints_get_ids (limited);
+  assert_ids_equal (all_ids, limited_ids, 0, 1234);
+}
+
+/* Time bounds: included and excluded ends, points in time, empty ranges. */
+static void
+test_time_bounds (void)
+{
+  g_autoptr(TileboxCollection) s2c = collection (sentinel2, "S2C_S2MSI2A");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) all = run (s2c, query);
+  g_auto(GStrv) ids = tilebox_datapoints_get_ids (all);
+  g_autoptr(GDateTime) t10 = time_of (all, 10);
+  g_autoptr(GDateTime) t20 = time_of (all, 20);
+  struct {
+    gboolean start_exclusive, end_inclusive;
+    guint first, n;
+  } cases[] = {
+    { FALSE, FALSE, 10, 10 },
+    { TRUE, FALSE, 11, 9 },
+    { FALSE, TRUE, 10, 11 },
+    { TRUE, TRUE, 11, 10 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(TileboxTimeInterval) interval =
+        tilebox_time_interval_new_full (t10, t20, cases[i].start_exclusive, cases[i].end_inclusive);
+      g_autoptr(TileboxDatapoints) part = NULL;
+      g_auto(GStrv) part_ids = NULL;
+
+      tilebox_query_set_time_interval (query, interval);
+      part = run (s2c, query);
+      part_ids = tilebox_datapoints_get_ids (part);
+      assert_ids_equal (ids, part_ids, cases[i].first, cases[i].n);
+    }
+
+  /* A point in time finds the datapoint at that instant. */
+  {
+    g_autoptr(TileboxTimeInterval) point = tilebox_time_interval_new_point (t10);
+    g_autoptr(TileboxDatapoints) at = NULL;
+    g_auto(GStrv) at_ids = NULL;
+
+    tilebox_query_set_time_interval (query, point);
+    at = run (s2c, query);
+    at_ids = tilebox_datapoints_get_ids (at);
+    assert_ids_equal (ids, at_ids, 10, 1);
+  }
+
+  /* [t, t) holds nothing; neither does a year without data. */
+  {
+    g_autoptr(TileboxTimeInterval) empty = tilebox_time_interval_new (t10, t10);
+    g_autoptr(TileboxTimeInterval) later = NULL;
+    g_autoptr(TileboxDatapoints) none = NULL;
+    g_autoptr(TileboxDatapoints) none_later = NULL;
+    g_autoptr(GError) error = NULL;
+
+    tilebox_query_set_time_interval (query, empty);
+    none = run (s2c, query);
+    g_assert_cmpuint (tilebox_datapoints_get_n_rows (none), ==, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (none)), ==, 0);
+
+    later = tilebox_time_interval_new_parse ("2030-01-01", "2031-01-01", &error);
+    g_assert_no_error (error);
+    tilebox_query_set_time_interval (query, later);
+    none_later = run (s2c, query);
+    g_assert_cmpuint (tilebox_datapoints_get_n_rows (none_later), ==, 0);
+  }
+}
+
+/* Id intervals select exactly by id, with the same flags. */
+static void
+test_id_bounds (void)
+{
+  g_autoptr(TileboxCollection) s2c = collection (sentinel2, "S2C_S2MSI2A");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) all = run (s2c, query);
+  g_auto(GStrv) ids = tilebox_datapoints_get_ids (all);
+  struct {
+    gboolean start_exclusive, end_inclusive;
+    guint first, n;
+  } cases[] = {
+    { FALSE, FALSE, 100, 50 },
+    { TRUE, FALSE, 101, 49 },
+    { FALSE, TRUE, 100, 51 },
+    { TRUE, TRUE, 101, 50 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TileboxIdInterval) interval =
+        tilebox_id_interval_new_full (ids[100], ids[150], cases[i].start_exclusive, cases[i].end_inclusive, &error);
+      g_autoptr(TileboxDatapoints) part = NULL;
+      g_auto(GStrv) part_ids = NULL;
+
+      g_assert_no_error (error);
+      tilebox_query_set_id_interval (query, interval);
+      g_assert_null (tilebox_query_get_time_interval (query));
+      part = run (s2c, query);
+      part_ids = tilebox_datapoints_get_ids (part);
+      assert_ids_equal (ids, part_ids, cases[i].first, cases[i].n);
+    }
+}
+
+/* A dataset query merges its collections in id order; without collections
+ * named it covers them all. */
+static void
+test_dataset_query (void)
+{
+  g_autoptr(TileboxCollection) s2a2 = collection (sentinel2, "S2A_S2MSI2A");
+  g_autoptr(TileboxCollection) s2c = collection (sentinel2, "S2C_S2MSI2A");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxQuery) everything = year_query ();
+  g_autoptr(TileboxDatapoints) two = NULL;
+  g_autoptr(TileboxDatapoints) all = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = NULL;
+
+  tilebox_query_add_collection (query, s2a2);
+  tilebox_query_add_collection (query, s2c);
+  two = tilebox_dataset_query (sentinel2, query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (two), ==,
+                    tilebox_collection_get_count (s2a2) + tilebox_collection_get_count (s2c));
+  ids = tilebox_datapoints_get_ids (two);
+  for (guint i = 1; ids[i] != NULL; i++)
+    g_assert_cmpint (strcmp (ids[i - 1], ids[i]), <, 0);
+
+  all = tilebox_dataset_query (sentinel2, everything, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (all), ==, 3000 + 1800 + 900 + 300);
+}
+
+/* A collection of another dataset is refused before anything is sent. */
+static void
+test_dataset_query_foreign_collection (void)
+{
+  g_autoptr(TileboxCollection) berlin = collection (weather, "berlin");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(GError) error = NULL;
+  guint before = _tilebox_server_get_request_count (server);
+
+  tilebox_query_add_collection (query, berlin);
+  g_assert_null (tilebox_dataset_query (sentinel2, query, NULL, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (_tilebox_server_get_request_count (server), ==, before);
+}
+
+/* A query needs an interval. */
+static void
+test_query_without_interval (void)
+{
+  g_autoptr(TileboxCollection) s2c = collection (sentinel2, "S2C_S2MSI2A");
+  g_autoptr(TileboxQuery) query = tilebox_query_new ();
+  g_autoptr(GError) error = NULL;
+  guint before = _tilebox_server_get_request_count (server);
+
+  g_assert_null (tilebox_collection_query (s2c, query, NULL, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (_tilebox_server_get_request_count (server), ==, before);
+}
+
+/* Skipping the data leaves only time, id and ingestion time. */
+static void
+test_skip_data (void)
+{
+  g_autoptr(TileboxCollection) s2c = collection (sentinel2, "S2C_S2MSI2A");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) full = run (s2c, query);
+  g_autoptr(TileboxDatapoints) bare = NULL;
+  g_auto(GStrv) full_ids = tilebox_datapoints_get_ids (full);
+  g_auto(GStrv) bare_ids = NULL;
+  g_autoptr(TileboxDatapoint) first = NULL;
+
+  tilebox_query_set_skip_data (query, TRUE);
+  bare = run (s2c, query);
+  bare_ids = tilebox_datapoints_get_ids (bare);
+  assert_ids_equal (full_ids, bare_ids, 0, g_strv_length (full_ids));
+
+  first = tilebox_datapoints_get_datapoint (bare, 0);
+  g_assert_nonnull (tilebox_datapoint_get_time (first));
+  g_assert_nonnull (tilebox_datapoint_get_ingestion_time (first));
+  g_assert_true (tilebox_datapoint_has_field (first, "id"));
+  g_assert_false (tilebox_datapoint_has_field (first, "cloud_cover"));
+  g_assert_false (tilebox_datapoint_has_field (first, "geometry"));
+}
+
+/* Columns, presence, single fields, enums by name and JSON. */
+static void
+test_values_and_presence (void)
+{
+  g_autoptr(TileboxCollection) berlin = collection (weather, "berlin");
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) readings = run (berlin, query);
+  g_autoptr(TileboxDatapoints) scenes = NULL;
+  g_autoptr(GVariant) humidity = tilebox_datapoints_get_column (readings, "humidity");
+  g_autoptr(GVariant) present = tilebox_datapoints_get_presence (readings, "humidity");
+  g_autoptr(TileboxDatapoint) scene = NULL;
+  g_autoptr(GVariant) level = NULL;
+  g_autoptr(GVariant) cloud = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  JsonObject *first;
+  gsize n;
+  guint absent = 0;
+  const guint8 *flags; /* "ab" stores a byte per boolean */
+
+  g_assert_cmpstr (g_variant_get_type_string (humidity), ==, "ad");
+  g_assert_cmpuint (g_variant_n_children (humidity), ==, tilebox_datapoints_get_n_rows (readings));
+  flags = g_variant_get_fixed_array (present, &n, sizeof (guint8));
+  g_assert_cmpuint (n, ==, tilebox_datapoints_get_n_rows (readings));
+  for (guint row = 0; row < n; row++)
+    {
+      g_autoptr(TileboxDatapoint) reading = tilebox_datapoints_get_datapoint (readings, row);
+      g_autoptr(GVariant) value = tilebox_datapoint_get_field (reading, "humidity");
+
+      g_assert_cmpint (flags[row], ==, tilebox_datapoint_has_field (reading, "humidity"));
+      g_assert_cmpint (flags[row], ==, value != NULL);
+      if (!flags[row])
+        absent++;
+    }
+  /* The demo leaves humidity out of every tenth reading. */
+  g_assert_cmpuint (absent, ==, n / 10);
+
+  g_assert_null (tilebox_datapoints_get_column (readings, "no_such_field"));
+
+  scenes = run (s2a, query);
+  scene = tilebox_datapoints_get_datapoint (scenes, 0);
+  level = tilebox_datapoint_get_field (scene, "processing_level");
+  g_assert_cmpstr (g_variant_get_string (level, NULL), ==, "L1C");
+  cloud = tilebox_datapoint_get_field (scene, "cloud_cover");
+  g_assert_true (g_variant_is_of_type (cloud, G_VARIANT_TYPE_DOUBLE));
+
+  json = tilebox_datapoints_to_json (scenes);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (json)), ==, tilebox_datapoints_get_n_rows (scenes));
+  first = json_array_get_object_element (json_node_get_array (json), 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, tilebox_datapoint_get_id (scene));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (first, "time"), "Z"));
+  g_assert_cmpstr (json_object_get_string_member (first, "processing_level"), ==, "L1C");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (first, "geometry"), "type"), ==,
+                   "Polygon");
+}
+
+/* The datapoints are a list model of datapoint items. */
+static void
+test_list_model (void)
+{
+  g_autoptr(TileboxCollection) s2c = collection (sentinel2, "S2C_S2MSI2A");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) datapoints = run (s2c, query);
+  g_auto(GStrv) ids = tilebox_datapoints_get_ids (datapoints);
+  GListModel *model = G_LIST_MODEL (datapoints);
+  g_autoptr(TileboxDatapoint) item = NULL;
+
+  g_assert_true (g_list_model_get_item_type (model) == TILEBOX_TYPE_DATAPOINT);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 300);
+  item = g_list_model_get_item (model, 299);
+  g_assert_cmpstr (tilebox_datapoint_get_id (item), ==, ids[299]);
+  g_assert_cmpuint (tilebox_datapoint_get_index (item), ==, 299);
+  g_assert_null (g_list_model_get_item (model, 300));
+}
+
+/* Finding one datapoint by id, in a collection or anywhere in a dataset. */
+static void
+test_find (void)
+{
+  g_autoptr(TileboxCollection) s2c = collection (sentinel2, "S2C_S2MSI2A");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) all = run (s2c, query);
+  g_auto(GStrv) ids = tilebox_datapoints_get_ids (all);
+  g_autoptr(TileboxDatapoint) found = NULL;
+  g_autoptr(TileboxDatapoint) bare = NULL;
+  g_autoptr(TileboxDatapoint) anywhere = NULL;
+  g_autoptr(GError) error = NULL;
+
+  found = tilebox_collection_find (s2c, ids[42], FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tilebox_datapoint_get_id (found), ==, ids[42]);
+  g_assert_true (tilebox_datapoint_has_field (found, "cloud_cover"));
+
+  bare = tilebox_collection_find (s2c, ids[42], TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (tilebox_datapoint_has_field (bare, "cloud_cover"));
+
+  anywhere = tilebox_dataset_find (sentinel2, ids[7], FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tilebox_datapoint_get_id (anywhere), ==, ids[7]);
+
+  g_assert_null (tilebox_collection_find (s2c, "00000000-0000-0000-0000-000000000001", FALSE, NULL, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_null (tilebox_collection_find (s2c, "not-an-id", FALSE, NULL, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+}
+
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* The async forms give the same results, and several run at once. */
+static void
+test_async (void)
+{
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxCollection) s2b = collection (sentinel2, "S2B_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(GAsyncResult) ra = NULL;
+  g_autoptr(GAsyncResult) rb = NULL;
+  g_autoptr(GAsyncResult) rd = NULL;
+  g_autoptr(GAsyncResult) rf = NULL;
+  g_autoptr(TileboxDatapoints) a = NULL;
+  g_autoptr(TileboxDatapoints) b = NULL;
+  g_autoptr(TileboxDatapoints) d = NULL;
+  g_autoptr(TileboxDatapoint) f = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = NULL;
+
+  tilebox_query_set_page_size (query, 400);
+  tilebox_collection_query_async (s2a, query, NULL, store_result_cb, &ra);
+  tilebox_collection_query_async (s2b, query, NULL, store_result_cb, &rb);
+  tilebox_dataset_query_async (sentinel2, query, NULL, store_result_cb, &rd);
+
+  a = tilebox_collection_query_finish (s2a, wait_for (&ra), &error);
+  g_assert_no_error (error);
+  b = tilebox_collection_query_finish (s2b, wait_for (&rb), &error);
+  g_assert_no_error (error);
+  d = tilebox_dataset_query_finish (sentinel2, wait_for (&rd), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (a), ==, 3000);
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (b), ==, 1800);
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (d), ==, 6000);
+
+  ids = tilebox_datapoints_get_ids (b);
+  tilebox_collection_find_async (s2b, ids[5], FALSE, NULL, store_result_cb, &rf);
+  f = tilebox_collection_find_finish (s2b, wait_for (&rf), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tilebox_datapoint_get_id (f), ==, ids[5]);
+}
+
+/* Cancelled before it starts: nothing is loaded, the error is GIO's. */
+static void
+test_cancelled (void)
+{
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_cancellable_cancel (cancellable);
+  g_assert_null (tilebox_collection_query (s2a, query, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  tilebox_collection_query_async (s2a, query, cancellable, store_result_cb, &result);
+  g_assert_null (tilebox_collection_query_finish (s2a, wait_for (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server_thread = _tilebox_server_thread_start (TRUE, &error);
+  g_assert_no_error (error);
+  server = _tilebox_server_thread_get_server (server_thread);
+  client = tilebox_client_new_for_url (_tilebox_server_thread_get_url (server_thread), NULL, &error);
+  g_assert_no_error (error);
+  sentinel2 = tilebox_client_get_dataset (client, "open_data.copernicus.sentinel2_msi", NULL, &error);
+  g_assert_no_error (error);
+  weather = tilebox_client_get_dataset (client, "demo.weather_stations", NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/query/whole-collection-matches-count", test_whole_collection);
+  g_test_add_func ("/query/pages-give-the-same-result", test_pages);
+  g_test_add_func ("/query/limit-keeps-the-first", test_limit);
+  g_test_add_func ("/query/time-bounds", test_time_bounds);
+  g_test_add_func ("/query/id-bounds", test_id_bounds);
+  g_test_add_func ("/query/dataset-merges-collections", test_dataset_query);
+  g_test_add_func ("/query/dataset-refuses-foreign-collection", test_dataset_query_foreign_collection);
+  g_test_add_func ("/query/needs-an-interval", test_query_without_interval);
+  g_test_add_func ("/query/skip-data", test_skip_data);
+  g_test_add_func ("/query/values-and-presence", test_values_and_presence);
+  g_test_add_func ("/query/list-model", test_list_model);
+  g_test_add_func ("/query/find", test_find);
+  g_test_add_func ("/query/async", test_async);
+  g_test_add_func ("/query/cancelled", test_cancelled);
+
+  ret = g_test_run ();
+
+  g_clear_object (&weather);
+  g_clear_object (&sentinel2);
+  g_clear_object (&client);
+  _tilebox_server_thread_stop (server_thread);
+
+  return ret;
+}

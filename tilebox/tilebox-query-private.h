@@ -1,0 +1,20 @@
+/* tilebox-query-private.h
+ *
+ * Copyright 2026 The libtilebox authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "tilebox-query.h"
+#include "tilebox-messages-private.h"
+
+G_BEGIN_DECLS
+
+/* The filters and flags of a QueryRequest, without collections or page.
+ * Fails with TILEBOX_ERROR_INVALID_ARGUMENT when the query has no interval. */
+gboolean _tilebox_query_to_pb (TileboxQuery           *self,
+                               TileboxPbQueryRequest  *request,
+                               GError                **error);
+
+G_END_DECLS

@@ -1,0 +1,459 @@
+/* tilebox-query.c
+ *
+ * Copyright 2026 The libtilebox authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "tilebox-collection-private.h"
+#include "tilebox-error.h"
+#include "tilebox-id-interval-private.h"
+#include "tilebox-query-private.h"
+#include "tilebox-time-interval-private.h"
+
+/**
+ * TileboxQuery:
+ *
+ * What to load from a collection or a dataset: a time interval or an id
+ * interval, and how.
+ *
+ * A query is a small builder: set an interval (a time interval and an id
+ * interval exclude each other; setting one clears the other), whether to
+ * skip the datapoints' data and fetch only their time, id and ingestion
+ * time, the page size of each request and a limit on the whole result. For
+ * a query over a dataset, the collections to query; none means all.
+ *
+ * ```c
+ * g_autoptr(TileboxQuery) query = tilebox_query_new ();
+ * g_autoptr(TileboxTimeInterval) january =
+ *   tilebox_time_interval_new_parse ("2025-01-01", "2025-02-01", &error);
+ * tilebox_query_set_time_interval (query, january);
+ * ```
+ */
+struct _TileboxQuery
+{
+  GObject parent_instance;
+
+  TileboxTimeInterval *time_interval;
+  TileboxIdInterval *id_interval;
+  gboolean skip_data;
+  guint page_size;
+  guint64 limit;
+  GPtrArray *collections;
+};
+
+enum {
+  PROP_0,
+  PROP_TIME_INTERVAL,
+  PROP_ID_INTERVAL,
+  PROP_SKIP_DATA,
+  PROP_PAGE_SIZE,
+  PROP_LIMIT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (TileboxQuery, tilebox_query, G_TYPE_OBJECT)
+
+static void
+tilebox_query_finalize (GObject *object)
+{
+  TileboxQuery *self = TILEBOX_QUERY (object);
+
+  g_clear_pointer (&self->time_interval, tilebox_time_interval_unref);
+  g_clear_pointer (&self->id_interval, tilebox_id_interval_unref);
+  g_ptr_array_unref (self->collections);
+
+  G_OBJECT_CLASS (tilebox_query_parent_class)->finalize (object);
+}
+
+static void
+tilebox_query_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  TileboxQuery *self = TILEBOX_QUERY (object);
+
+  switch (prop_id)
+    {
+    case PROP_TIME_INTERVAL:
+      g_value_set_boxed (value, self->time_interval);
+      break;
+    case PROP_ID_INTERVAL:
+      g_value_set_boxed (value, self->id_interval);
+      break;
+    case PROP_SKIP_DATA:
+      g_value_set_boolean (value, self->skip_data);
+      break;
+    case PROP_PAGE_SIZE:
+      g_value_set_uint (value, self->page_size);
+      break;
+    case PROP_LIMIT:
+      g_value_set_uint64 (value, self->limit);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tilebox_query_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  TileboxQuery *self = TILEBOX_QUERY (object);
+
+  switch (prop_id)
+    {
+    case PROP_TIME_INTERVAL:
+      tilebox_query_set_time_interval (self, g_value_get_boxed (value));
+      break;
+    case PROP_ID_INTERVAL:
+      tilebox_query_set_id_interval (self, g_value_get_boxed (value));
+      break;
+    case PROP_SKIP_DATA:
+      tilebox_query_set_skip_data (self, g_value_get_boolean (value));
+      break;
+    case PROP_PAGE_SIZE:
+      tilebox_query_set_page_size (self, g_value_get_uint (value));
+      break;
+    case PROP_LIMIT:
+      tilebox_query_set_limit (self, g_value_get_uint64 (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tilebox_query_class_init (TileboxQueryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = tilebox_query_finalize;
+  object_class->get_property = tilebox_query_get_property;
+  object_class->set_property = tilebox_query_set_property;
+
+  /**
+   * TileboxQuery:time-interval:
+   *
+   * The time interval to load, or %NULL. Setting it clears
+   * [property@Tilebox.Query:id-interval].
+   */
+  properties[PROP_TIME_INTERVAL] =
+    g_param_spec_boxed ("time-interval", NULL, NULL, TILEBOX_TYPE_TIME_INTERVAL, flags);
+
+  /**
+   * TileboxQuery:id-interval:
+   *
+   * The id interval to load, or %NULL. Setting it clears
+   * [property@Tilebox.Query:time-interval].
+   */
+  properties[PROP_ID_INTERVAL] =
+    g_param_spec_boxed ("id-interval", NULL, NULL, TILEBOX_TYPE_ID_INTERVAL, flags);
+
+  /**
+   * TileboxQuery:skip-data:
+   *
+   * Whether to load only each datapoint's time, id and ingestion time.
+   */
+  properties[PROP_SKIP_DATA] =
+    g_param_spec_boolean ("skip-data", NULL, NULL, FALSE, flags);
+
+  /**
+   * TileboxQuery:page-size:
+   *
+   * How many datapoints to ask for per request; 0 (the default) leaves it
+   * to the server.
+   */
+  properties[PROP_PAGE_SIZE] =
+    g_param_spec_uint ("page-size", NULL, NULL, 0, G_MAXINT32, 0, flags);
+
+  /**
+   * TileboxQuery:limit:
+   *
+   * The most datapoints to load in all; 0 (the default) for no limit.
+   */
+  properties[PROP_LIMIT] =
+    g_param_spec_uint64 ("limit", NULL, NULL, 0, G_MAXINT64, 0, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tilebox_query_init (TileboxQuery *self)
+{
+  self->collections = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/**
+ * tilebox_query_new:
+ *
+ * Creates an empty query. Set an interval before running it.
+ *
+ * Returns: (transfer full): a new query
+ */
+TileboxQuery *
+tilebox_query_new (void)
+{
+  return g_object_new (TILEBOX_TYPE_QUERY, NULL);
+}
+
+/**
+ * tilebox_query_get_time_interval:
+ * @self: a query
+ *
+ * The time interval to load.
+ *
+ * Returns: (transfer none) (nullable): the interval, or %NULL
+ */
+TileboxTimeInterval *
+tilebox_query_get_time_interval (TileboxQuery *self)
+{
+  g_return_val_if_fail (TILEBOX_IS_QUERY (self), NULL);
+  return self->time_interval;
+}
+
+/**
+ * tilebox_query_set_time_interval:
+ * @self: a query
+ * @interval: (nullable): the time interval to load
+ *
+ * Sets the time interval to load; this clears the id interval.
+ */
+void
+tilebox_query_set_time_interval (TileboxQuery        *self,
+                                 TileboxTimeInterval *interval)
+{
+  g_return_if_fail (TILEBOX_IS_QUERY (self));
+
+  if (interval == self->time_interval)
+    return;
+  g_clear_pointer (&self->time_interval, tilebox_time_interval_unref);
+  if (interval != NULL)
+    self->time_interval = tilebox_time_interval_ref (interval);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_INTERVAL]);
+
+  if (interval != NULL && self->id_interval != NULL)
+    tilebox_query_set_id_interval (self, NULL);
+}
+
+/**
+ * tilebox_query_get_id_interval:
+ * @self: a query
+ *
+ * The id interval to load.
+ *
+ * Returns: (transfer none) (nullable): the interval, or %NULL
+ */
+TileboxIdInterval *
+tilebox_query_get_id_interval (TileboxQuery *self)
+{
+  g_return_val_if_fail (TILEBOX_IS_QUERY (self), NULL);
+  return self->id_interval;
+}
+
+/**
+ * tilebox_query_set_id_interval:
+ * @self: a query
+ * @interval: (nullable): the id interval to load
+ *
+ * Sets the id interval to load; this clears the time interval.
+ */
+void
+tilebox_query_set_id_interval (TileboxQuery      *self,
+                               TileboxIdInterval *interval)
+{
+  g_return_if_fail (TILEBOX_IS_QUERY (self));
+
+  if (interval == self->id_interval)
+    return;
+  g_clear_pointer (&self->id_interval, tilebox_id_interval_unref);
+  if (interval != NULL)
+    self->id_interval = tilebox_id_interval_ref (interval);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID_INTERVAL]);
+
+  if (interval != NULL && self->time_interval != NULL)
+    tilebox_query_set_time_interval (self, NULL);
+}
+
+/**
+ * tilebox_query_get_skip_data:
+ * @self: a query
+ *
+ * Whether only time, id and ingestion time are loaded.
+ *
+ * Returns: %TRUE to skip the data
+ */
+gboolean
+tilebox_query_get_skip_data (TileboxQuery *self)
+{
+  g_return_val_if_fail (TILEBOX_IS_QUERY (self), FALSE);
+  return self->skip_data;
+}
+
+/**
+ * tilebox_query_set_skip_data:
+ * @self: a query
+ * @skip_data: %TRUE to load only time, id and ingestion time
+ *
+ * Sets whether to skip the datapoints' data.
+ */
+void
+tilebox_query_set_skip_data (TileboxQuery *self,
+                             gboolean      skip_data)
+{
+  g_return_if_fail (TILEBOX_IS_QUERY (self));
+
+  skip_data = !!skip_data;
+  if (self->skip_data == skip_data)
+    return;
+  self->skip_data = skip_data;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SKIP_DATA]);
+}
+
+/**
+ * tilebox_query_get_page_size:
+ * @self: a query
+ *
+ * How many datapoints each request asks for.
+ *
+ * Returns: the page size, 0 for the server's choice
+ */
+guint
+tilebox_query_get_page_size (TileboxQuery *self)
+{
+  g_return_val_if_fail (TILEBOX_IS_QUERY (self), 0);
+  return self->page_size;
+}
+
+/**
+ * tilebox_query_set_page_size:
+ * @self: a query
+ * @page_size: datapoints per request, or 0 for the server's choice
+ *
+ * Sets how many datapoints each request asks for.
+ */
+void
+tilebox_query_set_page_size (TileboxQuery *self,
+                             guint         page_size)
+{
+  g_return_if_fail (TILEBOX_IS_QUERY (self));
+  g_return_if_fail (page_size <= G_MAXINT32);
+
+  if (self->page_size == page_size)
+    return;
+  self->page_size = page_size;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE_SIZE]);
+}
+
+/**
+ * tilebox_query_get_limit:
+ * @self: a query
+ *
+ * The most datapoints loaded in all.
+ *
+ * Returns: the limit, 0 for none
+ */
+guint64
+tilebox_query_get_limit (TileboxQuery *self)
+{
+  g_return_val_if_fail (TILEBOX_IS_QUERY (self), 0);
+  return self->limit;
+}
+
+/**
+ * tilebox_query_set_limit:
+ * @self: a query
+ * @limit: the most datapoints to load, or 0 for no limit
+ *
+ * Sets the most datapoints to load in all; the first ones in id order
+ * are kept.
+ */
+void
+tilebox_query_set_limit (TileboxQuery *self,
+                         guint64       limit)
+{
+  g_return_if_fail (TILEBOX_IS_QUERY (self));
+  g_return_if_fail (limit <= G_MAXINT64);
+
+  if (self->limit == limit)
+    return;
+  self->limit = limit;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIMIT]);
+}
+
+/**
+ * tilebox_query_add_collection:
+ * @self: a query
+ * @collection: a collection to query
+ *
+ * Adds a collection to a query over a whole dataset. Without any, a
+ * dataset query covers all its collections. A query over one collection
+ * ignores these.
+ */
+void
+tilebox_query_add_collection (TileboxQuery      *self,
+                              TileboxCollection *collection)
+{
+  g_return_if_fail (TILEBOX_IS_QUERY (self));
+  g_return_if_fail (TILEBOX_IS_COLLECTION (collection));
+
+  g_ptr_array_add (self->collections, g_object_ref (collection));
+}
+
+/**
+ * tilebox_query_get_collections:
+ * @self: a query
+ *
+ * The collections added to the query.
+ *
+ * Returns: (transfer container) (element-type TileboxCollection): the collections
+ */
+GPtrArray *
+tilebox_query_get_collections (TileboxQuery *self)
+{
+  GPtrArray *collections;
+
+  g_return_val_if_fail (TILEBOX_IS_QUERY (self), NULL);
+
+  collections = g_ptr_array_new_full (self->collections->len, g_object_unref);
+  for (guint i = 0; i < self->collections->len; i++)
+    g_ptr_array_add (collections, g_object_ref (g_ptr_array_index (self->collections, i)));
+  return collections;
+}
+
+gboolean
+_tilebox_query_to_pb (TileboxQuery           *self,
+                      TileboxPbQueryRequest  *request,
+                      GError                **error)
+{
+  if (self->time_interval == NULL && self->id_interval == NULL)
+    {
+      g_set_error_literal (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                           _("The query has neither a time interval nor an id interval; set one"));
+      return FALSE;
+    }
+
+  request->has_filters = TRUE;
+  if (self->time_interval != NULL)
+    {
+      request->filters.has_time_interval = TRUE;
+      _tilebox_time_interval_to_pb (self->time_interval, &request->filters.time_interval);
+    }
+  else
+    {
+      request->filters.has_datapoint_interval = TRUE;
+      _tilebox_id_interval_to_pb (self->id_interval, &request->filters.datapoint_interval);
+    }
+  request->skip_data = self->skip_data;
+
+  return TRUE;
+}
