@@ -25,19 +25,23 @@ meson compile -C _build-sanitize
 meson test -C _build-sanitize --print-errorlogs --suite unit || status=1
 python3 build-aux/test-summary.py _build-sanitize "sanitizers" || true
 
-# 3. The fuzz target, built with clang's libFuzzer, for a short while.
+# 3. The fuzz targets (parsers of bytes from the network), built with
+#    clang's libFuzzer, for a short while each.
 [ -f _build-fuzz/build.ninja ] || \
   CC=clang meson setup _build-fuzz -Dfuzzing=true -Dintrospection=false -Dtests=true
-meson compile -C _build-fuzz fuzz-pb
-corpus=$(mktemp -d)
-cp tests/fuzz/corpus-pb/* "$corpus"/
-if _build-fuzz/tests/fuzz/fuzz-pb -max_total_time=20 -print_final_stats=1 "$corpus" 2>_build-fuzz/fuzz.log; then
-  echo "fuzz-pb: $(grep -o 'stat::number_of_executed_units: *[0-9]*' _build-fuzz/fuzz.log | grep -o '[0-9]*$') inputs, no crash"
-else
-  tail -40 _build-fuzz/fuzz.log
-  status=1
-fi
-rm -rf "$corpus"
+for target in pb columns geometry; do
+  meson compile -C _build-fuzz "fuzz-$target"
+  corpus=$(mktemp -d)
+  cp tests/fuzz/corpus-$target/* "$corpus"/
+  if _build-fuzz/tests/fuzz/fuzz-$target -max_total_time=15 -print_final_stats=1 "$corpus" \
+       2>"_build-fuzz/fuzz-$target.log"; then
+    echo "fuzz-$target: $(grep -o 'stat::number_of_executed_units: *[0-9]*' "_build-fuzz/fuzz-$target.log" | grep -o '[0-9]*$') inputs, no crash"
+  else
+    tail -40 "_build-fuzz/fuzz-$target.log"
+    status=1
+  fi
+  rm -rf "$corpus"
+done
 
 python3 build-aux/test-summary.py --total _build-tests:plain _build-sanitize:sanitizers
 exit $status

@@ -42,6 +42,7 @@ class LocalServerTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.terminate()
         cls.server.wait(timeout=10)
+        cls.server.stdout.close()
 
     def test_list_datasets_blocking(self):
         client = Tilebox.Client.new_for_url(self.url, None)
@@ -81,6 +82,43 @@ class LocalServerTest(unittest.TestCase):
         loop.run()
         self.assertNotIn("error", result)
         self.assertGreaterEqual(len(result["datasets"]), 3)
+
+    def test_query_blocking_and_async(self):
+        client = Tilebox.Client.new_for_url(self.url, None)
+        weather = client.get_dataset("demo.weather_stations", None)
+        berlin = weather.get_collection("berlin", None)
+        query = Tilebox.Query.new()
+        query.set_time_interval(Tilebox.TimeInterval.new_parse("2025-01-01", "2025-01-02"))
+        readings = berlin.query(query, None)
+        # Hourly readings from midnight: 24 in the first day.
+        self.assertEqual(readings.get_n_rows(), 24)
+        self.assertEqual(len(readings.get_ids()), 24)
+        humidity = readings.get_column("humidity").unpack()
+        present = readings.get_presence("humidity").unpack()
+        self.assertEqual(len(humidity), 24)
+        # Every tenth reading has no humidity: rows 9 and 19 of the day.
+        self.assertEqual([i for i, p in enumerate(present) if not p], [9, 19])
+        self.assertIsNone(readings.get_item(9).get_field("humidity"))
+        self.assertIsInstance(readings.get_item(8).get_field("humidity").unpack(), float)
+        first = readings.get_item(0)
+        self.assertEqual(first.get_time().get_hour(), 0)
+        self.assertTrue(first.get_field("station").unpack().startswith("Berlin"))
+
+        loop = GLib.MainLoop()
+        result = {}
+
+        def done(source, res):
+            try:
+                result["datapoints"] = source.query_finish(res)
+            except GLib.Error as e:
+                result["error"] = e
+            loop.quit()
+
+        berlin.query_async(query, None, done)
+        GLib.timeout_add_seconds(30, loop.quit)
+        loop.run()
+        self.assertNotIn("error", result)
+        self.assertEqual(result["datapoints"].get_ids(), readings.get_ids())
 
     def test_errors_are_glib_errors_in_the_tilebox_domain(self):
         client = Tilebox.Client.new_for_url(self.url, None)
