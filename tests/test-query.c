@@ -500,6 +500,100 @@ test_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+typedef struct {
+  guint emissions;
+  guint64 datapoints;
+  guint pages;
+  guint64 bytes;
+  double fraction;
+  gboolean monotonic;
+  gboolean in_range;
+} Progress;
+
+static void
+progress_cb (TileboxQuery *query,
+             guint64       datapoints,
+             guint         pages,
+             guint64       bytes,
+             double        fraction,
+             Progress     *progress)
+{
+  if (progress->emissions > 0 &&
+      (datapoints < progress->datapoints || pages <= progress->pages ||
+       bytes <= progress->bytes || fraction < progress->fraction))
+    progress->monotonic = FALSE;
+  if (!(fraction >= 0.0 && fraction <= 1.0))
+    progress->in_range = FALSE;
+  progress->emissions++;
+  progress->datapoints = datapoints;
+  progress->pages = pages;
+  progress->bytes = bytes;
+  progress->fraction = fraction;
+}
+
+/* Progress is reported after every page, grows, stays in [0, 1], and ends
+ * at 1; a point in time does not divide by zero. */
+static void
+test_progress (void)
+{
+  g_autoptr(TileboxCollection) s2b = collection (sentinel2, "S2B_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) datapoints = NULL;
+  g_autoptr(TileboxDatapoints) one = NULL;
+  g_autoptr(TileboxTimeInterval) point = NULL;
+  g_autoptr(GDateTime) t = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Progress progress = { 0, 0, 0, 0, 0.0, TRUE, TRUE };
+  double halfway = -1;
+  gulong handler;
+
+  tilebox_query_set_page_size (query, 250);
+  handler = g_signal_connect (query, "progress", G_CALLBACK (progress_cb), &progress);
+  datapoints = run (s2b, query);
+  g_assert_cmpuint (progress.emissions, ==, 8);
+  g_assert_cmpuint (progress.pages, ==, 8);
+  g_assert_cmpuint (progress.datapoints, ==, 1800);
+  g_assert_cmpuint (progress.bytes, >, 1800 * 50);
+  g_assert_true (progress.monotonic);
+  g_assert_true (progress.in_range);
+  g_assert_cmpfloat (progress.fraction, ==, 1.0);
+
+  /* Async: the same reports, on this thread's context, before the result. */
+  memset (&progress, 0, sizeof progress);
+  progress.monotonic = progress.in_range = TRUE;
+  tilebox_collection_query_async (s2b, query, NULL, store_result_cb, &result);
+  g_assert_cmpuint (progress.emissions, ==, 0);
+  while (result == NULL)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (progress.emissions == 4)
+        halfway = progress.fraction;
+    }
+  g_clear_object (&datapoints);
+  datapoints = tilebox_collection_query_finish (s2b, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (progress.emissions, ==, 8);
+  g_assert_true (progress.monotonic);
+  /* The demo spreads the data over the year: half the pages, about half the year. */
+  g_assert_cmpfloat (halfway, >, 0.3);
+  g_assert_cmpfloat (halfway, <, 0.7);
+
+  /* A point in time: no interval length to divide by. */
+  t = time_of (datapoints, 3);
+  point = tilebox_time_interval_new_point (t);
+  tilebox_query_set_time_interval (query, point);
+  memset (&progress, 0, sizeof progress);
+  progress.monotonic = progress.in_range = TRUE;
+  one = run (s2b, query);
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (one), ==, 1);
+  g_assert_cmpuint (progress.emissions, ==, 1);
+  g_assert_cmpfloat (progress.fraction, ==, 1.0);
+  g_assert_true (progress.in_range);
+
+  g_signal_handler_disconnect (query, handler);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -533,6 +627,7 @@ main (int   argc,
   g_test_add_func ("/query/find", test_find);
   g_test_add_func ("/query/async", test_async);
   g_test_add_func ("/query/cancelled", test_cancelled);
+  g_test_add_func ("/query/progress", test_progress);
 
   ret = g_test_run ();
 

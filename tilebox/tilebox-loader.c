@@ -21,6 +21,10 @@
 
 typedef struct {
   TileboxDataset *dataset;
+  TileboxQuery *query;           /* for progress */
+  gint64 span_start_ms;
+  gint64 span_end_ms;
+  guint64 bytes;
   TileboxColumns *columns;
   TileboxPbQueryRequest request; /* collections, filters, skip_data; page set per request */
   guint page_size;
@@ -34,6 +38,7 @@ static void
 load_free (Load *load)
 {
   g_clear_object (&load->dataset);
+  g_clear_object (&load->query);
   g_clear_pointer (&load->columns, _tilebox_columns_unref);
   _tilebox_pb_query_request_clear (&load->request);
   g_free (load);
@@ -74,6 +79,8 @@ load_new (TileboxDataset  *dataset,
   g_autoptr(Load) load = g_new0 (Load, 1);
 
   load->dataset = g_object_ref (dataset);
+  load->query = g_object_ref (query);
+  _tilebox_query_get_span_ms (query, &load->span_start_ms, &load->span_end_ms);
   if (!_tilebox_query_to_pb (query, &load->request, error))
     return NULL;
   load->request.collection_ids = collection_ids (collections);
@@ -124,6 +131,24 @@ page_request (Load *load)
   return out;
 }
 
+/* How far through the interval the load is: the last id's time relative to
+ * the interval; 1 when done, and never a division by zero. */
+static double
+load_fraction (Load *load)
+{
+  const TileboxColumn *ids;
+  gint64 last_ms;
+
+  if (load_done (load))
+    return 1.0;
+  ids = _tilebox_columns_lookup (load->columns, "id");
+  if (ids == NULL || load->columns->n_rows == 0 || load->span_end_ms <= load->span_start_ms)
+    return 0.0;
+
+  last_ms = _tilebox_uuid_time_ms (_tilebox_column_element (ids, load->columns->n_rows - 1));
+  return (double) (last_ms - load->span_start_ms) / (double) (load->span_end_ms - load->span_start_ms);
+}
+
 /* Appends a page's datapoints; runs where the caller waits. */
 static gpointer
 parse_page (GBytes   *body,
@@ -162,6 +187,7 @@ parse_page (GBytes   *body,
     }
 
   load->pages++;
+  load->bytes += g_bytes_get_size (body);
   load->has_next = page.has_next_page;
   load->next = page.next_page;
   if (load->has_next && !load->next.starting_after.set)
@@ -172,6 +198,8 @@ parse_page (GBytes   *body,
       return NULL;
     }
 
+  _tilebox_query_emit_progress (load->query, load->columns->n_rows, load->pages, load->bytes,
+                                load_fraction (load));
   return load;
 }
 

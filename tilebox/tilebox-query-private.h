@@ -17,4 +17,13 @@ gboolean _tilebox_query_to_pb (TileboxQuery           *self,
                                TileboxPbQueryRequest  *request,
                                GError                **error);
 
+void _tilebox_query_emit_progress (TileboxQuery *self,
+                                   guint64       datapoints,
+                                   guint         pages,
+                                   guint64       bytes,
+                                   double        fraction);
+void _tilebox_query_get_span_ms (TileboxQuery *self,
+                                 gint64       *start_ms,
+                                 gint64       *end_ms);
+
 G_END_DECLS

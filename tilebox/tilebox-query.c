@@ -13,6 +13,7 @@
 #include "tilebox-id-interval-private.h"
 #include "tilebox-query-private.h"
 #include "tilebox-time-interval-private.h"
+#include "tilebox-util-private.h"
 
 /**
  * TileboxQuery:
@@ -56,6 +57,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_PROGRESS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TileboxQuery, tilebox_query, G_TYPE_OBJECT)
 
@@ -185,6 +193,27 @@ tilebox_query_class_init (TileboxQueryClass *klass)
     g_param_spec_uint64 ("limit", NULL, NULL, 0, G_MAXINT64, 0, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TileboxQuery::progress:
+   * @self: the query
+   * @datapoints: datapoints received so far
+   * @pages: pages received so far
+   * @bytes: bytes of datapoint messages received so far
+   * @fraction: how far through the query's interval the load is, from 0
+   *   to 1; 1 once the load is complete
+   *
+   * Emitted after each page a load of this query receives, on the
+   * thread-default main context of the caller that started the load (for
+   * a blocking call, in the calling thread while it waits). The fraction is
+   * the time of the last datapoint received relative to the interval; it
+   * never leaves [0, 1], also for a point in time. To follow several loads
+   * at once, give each its own query.
+   */
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, G_TYPE_UINT64, G_TYPE_UINT, G_TYPE_UINT64, G_TYPE_DOUBLE);
 }
 
 static void
@@ -456,4 +485,40 @@ _tilebox_query_to_pb (TileboxQuery           *self,
   request->skip_data = self->skip_data;
 
   return TRUE;
+}
+
+void
+_tilebox_query_emit_progress (TileboxQuery *self,
+                              guint64       datapoints,
+                              guint         pages,
+                              guint64       bytes,
+                              double        fraction)
+{
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, datapoints, pages, bytes, CLAMP (fraction, 0.0, 1.0));
+}
+
+/* The interval's bounds in milliseconds since the epoch, for progress:
+ * ids begin with their time in milliseconds, so id intervals have them too. */
+void
+_tilebox_query_get_span_ms (TileboxQuery *self,
+                            gint64       *start_ms,
+                            gint64       *end_ms)
+{
+  if (self->time_interval != NULL)
+    {
+      *start_ms = g_date_time_to_unix (tilebox_time_interval_get_start (self->time_interval)) * 1000 +
+                  g_date_time_get_microsecond (tilebox_time_interval_get_start (self->time_interval)) / 1000;
+      *end_ms = g_date_time_to_unix (tilebox_time_interval_get_end (self->time_interval)) * 1000 +
+                g_date_time_get_microsecond (tilebox_time_interval_get_end (self->time_interval)) / 1000;
+    }
+  else if (self->id_interval != NULL)
+    {
+      TileboxPbIdInterval pb = { 0 };
+
+      _tilebox_id_interval_to_pb (self->id_interval, &pb);
+      *start_ms = _tilebox_uuid_time_ms (pb.start_id.uuid);
+      *end_ms = _tilebox_uuid_time_ms (pb.end_id.uuid);
+    }
+  else
+    *start_ms = *end_ms = 0;
 }

@@ -22,6 +22,17 @@ gboolean _tilebox_uuid_parse (const char *str,
                               guint8      uuid[16],
                               const char *what,
                               GError    **error);
+/* The first 48 bits of a datapoint id: its time in milliseconds. */
+static inline gint64
+_tilebox_uuid_time_ms (const guint8 uuid[16])
+{
+  gint64 ms = 0;
+
+  for (guint i = 0; i < 6; i++)
+    ms = ms << 8 | uuid[i];
+  return ms;
+}
+
 /* Formats a set id, or returns NULL for an unset one. */
 char *_tilebox_pb_id_to_string (const TileboxPbId *id);
 

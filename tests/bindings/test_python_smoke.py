@@ -89,7 +89,10 @@ class LocalServerTest(unittest.TestCase):
         berlin = weather.get_collection("berlin", None)
         query = Tilebox.Query.new()
         query.set_time_interval(Tilebox.TimeInterval.new_parse("2025-01-01", "2025-01-02"))
+        reports = []
+        query.connect("progress", lambda q, n, pages, size, fraction: reports.append((n, pages, fraction)))
         readings = berlin.query(query, None)
+        self.assertEqual(reports, [(24, 1, 1.0)])
         # Hourly readings from midnight: 24 in the first day.
         self.assertEqual(readings.get_n_rows(), 24)
         self.assertEqual(len(readings.get_ids()), 24)
