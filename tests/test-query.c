@@ -594,6 +594,90 @@ test_progress (void)
   g_signal_handler_disconnect (query, handler);
 }
 
+/* A parallel load returns exactly what a sequential one does, blocking and
+ * async, with the whole load's progress reported. */
+static void
+test_parallel (void)
+{
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) sequential = NULL;
+  g_autoptr(TileboxDatapoints) parallel = NULL;
+  g_autoptr(TileboxDatapoints) parallel_async = NULL;
+  g_autoptr(TileboxDatapoints) inclusive = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = NULL;
+  g_auto(GStrv) parallel_ids = NULL;
+  g_auto(GStrv) async_ids = NULL;
+  g_autoptr(JsonNode) sequential_json = NULL;
+  g_autoptr(JsonNode) parallel_json = NULL;
+  Progress progress = { 0, 0, 0, 0, 0.0, TRUE, TRUE };
+  guint before;
+
+  tilebox_query_set_page_size (query, 300);
+  sequential = run (s2a, query);
+  ids = tilebox_datapoints_get_ids (sequential);
+
+  tilebox_query_set_max_parallel (query, 4);
+  g_signal_connect (query, "progress", G_CALLBACK (progress_cb), &progress);
+  before = _tilebox_server_get_request_count (server);
+  parallel = run (s2a, query);
+  /* Four spans of about 750 datapoints, in pages of 300: 3 requests each. */
+  g_assert_cmpuint (_tilebox_server_get_request_count (server) - before, >=, 10);
+  parallel_ids = tilebox_datapoints_get_ids (parallel);
+  assert_ids_equal (ids, parallel_ids, 0, g_strv_length (ids));
+  sequential_json = tilebox_datapoints_to_json (sequential);
+  parallel_json = tilebox_datapoints_to_json (parallel);
+  g_assert_true (json_node_equal (sequential_json, parallel_json));
+  g_assert_cmpuint (progress.datapoints, ==, 3000);
+  g_assert_true (progress.in_range);
+  g_assert_cmpfloat (progress.fraction, ==, 1.0);
+
+  tilebox_collection_query_async (s2a, query, NULL, store_result_cb, &result);
+  parallel_async = tilebox_collection_query_finish (s2a, wait_for (&result), &error);
+  g_assert_no_error (error);
+  async_ids = tilebox_datapoints_get_ids (parallel_async);
+  assert_ids_equal (ids, async_ids, 0, g_strv_length (ids));
+
+  /* The interval's own bounds hold: an inclusive end at the last datapoint. */
+  {
+    g_autoptr(GDateTime) first = time_of (sequential, 0);
+    g_autoptr(GDateTime) last = time_of (sequential, 2999);
+    g_autoptr(TileboxTimeInterval) exact = tilebox_time_interval_new_full (first, last, TRUE, TRUE);
+    g_auto(GStrv) inclusive_ids = NULL;
+
+    tilebox_query_set_time_interval (query, exact);
+    inclusive = run (s2a, query);
+    inclusive_ids = tilebox_datapoints_get_ids (inclusive);
+    assert_ids_equal (ids, inclusive_ids, 1, 2999);
+  }
+}
+
+/* A failing part fails the whole load with its error; nothing partial. */
+static void
+test_parallel_failure (void)
+{
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tilebox_query_set_max_parallel (query, 4);
+  tilebox_client_set_max_retries (client, 0);
+  _tilebox_server_fail_next (server, 1, 500, "internal", 0);
+  g_assert_null (tilebox_collection_query (s2a, query, NULL, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INTERNAL);
+  tilebox_client_set_max_retries (client, 4);
+  g_clear_error (&error);
+
+  g_cancellable_cancel (cancellable);
+  tilebox_collection_query_async (s2a, query, cancellable, store_result_cb, &result);
+  g_assert_null (tilebox_collection_query_finish (s2a, wait_for (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -628,6 +712,8 @@ main (int   argc,
   g_test_add_func ("/query/async", test_async);
   g_test_add_func ("/query/cancelled", test_cancelled);
   g_test_add_func ("/query/progress", test_progress);
+  g_test_add_func ("/query/parallel-same-as-sequential", test_parallel);
+  g_test_add_func ("/query/parallel-failure", test_parallel_failure);
 
   ret = g_test_run ();
 

@@ -19,8 +19,12 @@
 #include "tilebox-schema-private.h"
 #include "tilebox-util-private.h"
 
+typedef struct _Parallel Parallel;
+
 typedef struct {
   TileboxDataset *dataset;
+  Parallel *parent;              /* a part of a parallel load, or NULL */
+  guint part;                    /* its index there */
   TileboxQuery *query;           /* for progress */
   gint64 span_start_ms;
   gint64 span_end_ms;
@@ -149,6 +153,9 @@ load_fraction (Load *load)
   return (double) (last_ms - load->span_start_ms) / (double) (load->span_end_ms - load->span_start_ms);
 }
 
+static void parallel_progress (Parallel *parallel,
+                               Load     *part);
+
 /* Appends a page's datapoints; runs where the caller waits. */
 static gpointer
 parse_page (GBytes   *body,
@@ -198,8 +205,11 @@ parse_page (GBytes   *body,
       return NULL;
     }
 
-  _tilebox_query_emit_progress (load->query, load->columns->n_rows, load->pages, load->bytes,
-                                load_fraction (load));
+  if (load->parent != NULL)
+    parallel_progress (load->parent, load);
+  else
+    _tilebox_query_emit_progress (load->query, load->columns->n_rows, load->pages, load->bytes,
+                                  load_fraction (load));
   return load;
 }
 
@@ -209,12 +219,12 @@ load_rpc (Load *load)
   return _tilebox_client_get_rpc (_tilebox_dataset_get_client (load->dataset));
 }
 
-TileboxDatapoints *
-_tilebox_load (TileboxDataset  *dataset,
-               GPtrArray       *collections,
-               TileboxQuery    *query,
-               GCancellable    *cancellable,
-               GError         **error)
+static TileboxDatapoints *
+load_sequential (TileboxDataset  *dataset,
+                 GPtrArray       *collections,
+                 TileboxQuery    *query,
+                 GCancellable    *cancellable,
+                 GError         **error)
 {
   g_autoptr(Load) load = load_new (dataset, collections, query, error);
 
@@ -272,6 +282,284 @@ load_page_cb (GObject      *source,
                          g_object_unref);
 }
 
+static void
+load_sequential_async (TileboxDataset      *dataset,
+                       GPtrArray           *collections,
+                       TileboxQuery        *query,
+                       Parallel            *parent,
+                       guint                part,
+                       gpointer             source_object,
+                       gpointer             source_tag,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (source_object, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  Load *load;
+
+  g_task_set_source_tag (task, source_tag);
+  load = load_new (dataset, collections, query, &error);
+  if (load != NULL)
+    {
+      load->parent = parent;
+      load->part = part;
+    }
+  if (load == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, load, (GDestroyNotify) load_free);
+
+  load_next_page (task);
+}
+
+
+/* --- parallel range loading ----------------------------------------------- */
+
+/* A time interval is split at whole milliseconds (the service's precision)
+ * into spans that together are exactly the original interval: the first
+ * keeps its start and the last its end, each inner boundary ends one span
+ * (excluded) and starts the next (included). The boundaries are spread
+ * over the part of the interval the collections have data in. Each span is
+ * paged on its own; the parts are joined in order, which is id order. */
+
+typedef struct {
+  guint64 datapoints;
+  guint pages;
+  guint64 bytes;
+  double fraction;
+} PartProgress;
+
+struct _Parallel
+{
+  TileboxQuery *query;           /* the caller's, for progress */
+  PartProgress *progress;        /* per part, in interval order */
+  guint n_parts;
+  guint remaining;
+  GTask *task;                   /* owns this struct */
+  GCancellable *cancellable;     /* cancels the parts: by the caller or on an error */
+  GCancellable *caller_cancellable;
+  gulong caller_handler;
+  GError *error;                 /* the first failure */
+  TileboxDatapoints **results;
+};
+
+static void
+parallel_free (Parallel *parallel)
+{
+  if (parallel->caller_handler != 0)
+    g_cancellable_disconnect (parallel->caller_cancellable, parallel->caller_handler);
+  g_clear_object (&parallel->caller_cancellable);
+  g_clear_object (&parallel->cancellable);
+  g_clear_object (&parallel->query);
+  g_free (parallel->progress);
+  for (guint i = 0; i < parallel->n_parts; i++)
+    g_clear_object (&parallel->results[i]);
+  g_free (parallel->results);
+  g_clear_error (&parallel->error);
+  g_free (parallel);
+}
+
+static gint64
+date_time_ms (GDateTime *dt)
+{
+  return g_date_time_to_unix (dt) * 1000 + g_date_time_get_microsecond (dt) / 1000;
+}
+
+/* The sub-queries of a parallel load, or NULL when it should be sequential. */
+static GPtrArray *
+plan_parts (GPtrArray    *collections,
+            TileboxQuery *query)
+{
+  TileboxTimeInterval *interval = tilebox_query_get_time_interval (query);
+  guint n = tilebox_query_get_max_parallel (query);
+  gint64 start_ms, end_ms, lo, hi, data_lo = G_MAXINT64, data_hi = G_MININT64;
+  g_autoptr(GArray) bounds = NULL;
+  g_autoptr(GPtrArray) parts = NULL;
+
+  if (n < 2 || interval == NULL || tilebox_query_get_limit (query) > 0)
+    return NULL;
+
+  start_ms = date_time_ms (tilebox_time_interval_get_start (interval));
+  end_ms = date_time_ms (tilebox_time_interval_get_end (interval));
+
+  for (guint i = 0; i < collections->len; i++)
+    {
+      TileboxTimeInterval *availability = tilebox_collection_get_availability (g_ptr_array_index (collections, i));
+
+      if (availability == NULL)
+        continue;
+      data_lo = MIN (data_lo, date_time_ms (tilebox_time_interval_get_start (availability)));
+      data_hi = MAX (data_hi, date_time_ms (tilebox_time_interval_get_end (availability)) + 1);
+    }
+  lo = data_lo != G_MAXINT64 ? MAX (start_ms, data_lo) : start_ms;
+  hi = data_hi != G_MININT64 ? MIN (end_ms, data_hi) : end_ms;
+  if (hi - lo < (gint64) n)
+    return NULL;
+
+  /* Inner boundaries, strictly inside the original interval. */
+  bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 1; i < n; i++)
+    {
+      gint64 b = lo + (hi - lo) / n * i;
+
+      if (b > start_ms && b < end_ms && (bounds->len == 0 || b > g_array_index (bounds, gint64, bounds->len - 1)))
+        g_array_append_val (bounds, b);
+    }
+  if (bounds->len == 0)
+    return NULL;
+
+  parts = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i <= bounds->len; i++)
+    {
+      g_autoptr(GDateTime) from = NULL;
+      g_autoptr(GDateTime) to = NULL;
+      g_autoptr(TileboxTimeInterval) span = NULL;
+      TileboxQuery *part = tilebox_query_new ();
+      gboolean first = i == 0, last = i == bounds->len;
+
+      from = first ? g_date_time_ref (tilebox_time_interval_get_start (interval))
+                   : g_date_time_new_from_unix_utc (0);
+      if (!first)
+        {
+          GDateTime *at = g_date_time_add (from, g_array_index (bounds, gint64, i - 1) * 1000);
+
+          g_date_time_unref (from);
+          from = at;
+        }
+      to = last ? g_date_time_ref (tilebox_time_interval_get_end (interval))
+                : g_date_time_new_from_unix_utc (0);
+      if (!last)
+        {
+          GDateTime *at = g_date_time_add (to, g_array_index (bounds, gint64, i) * 1000);
+
+          g_date_time_unref (to);
+          to = at;
+        }
+      span = tilebox_time_interval_new_full (from, to,
+                                             first && tilebox_time_interval_get_start_exclusive (interval),
+                                             last && tilebox_time_interval_get_end_inclusive (interval));
+      tilebox_query_set_time_interval (part, span);
+      tilebox_query_set_skip_data (part, tilebox_query_get_skip_data (query));
+      tilebox_query_set_page_size (part, tilebox_query_get_page_size (query));
+      g_ptr_array_add (parts, part);
+    }
+
+  return g_steal_pointer (&parts);
+}
+
+/* Records a part's page and reports the whole load's progress. */
+static void
+parallel_progress (Parallel *parallel,
+                   Load     *part)
+{
+  PartProgress *slot = &parallel->progress[part->part];
+  guint64 datapoints = 0, bytes = 0;
+  guint pages = 0;
+  double fraction = 0;
+
+  slot->datapoints = part->columns->n_rows;
+  slot->pages = part->pages;
+  slot->bytes = part->bytes;
+  slot->fraction = load_fraction (part);
+  for (guint i = 0; i < parallel->n_parts; i++)
+    {
+      datapoints += parallel->progress[i].datapoints;
+      pages += parallel->progress[i].pages;
+      bytes += parallel->progress[i].bytes;
+      fraction += parallel->progress[i].fraction;
+    }
+  _tilebox_query_emit_progress (parallel->query, datapoints, pages, bytes, fraction / parallel->n_parts);
+}
+
+static void
+caller_cancelled_cb (GCancellable *caller,
+                     GCancellable *parts)
+{
+  g_cancellable_cancel (parts);
+}
+
+static void
+part_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Parallel *parallel = user_data;
+  GTask *part_task = G_TASK (result);
+  Load *part = g_task_get_task_data (part_task);
+  GError *error = NULL;
+  TileboxDatapoints *datapoints = g_task_propagate_pointer (part_task, &error);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(TileboxColumns) joined = NULL;
+
+  if (datapoints != NULL)
+    parallel->results[part->part] = datapoints;
+  else if (parallel->error == NULL)
+    {
+      parallel->error = error;
+      /* One part failed: the result cannot be whole, so stop the others. */
+      g_cancellable_cancel (parallel->cancellable);
+    }
+  else
+    g_error_free (error);
+
+  if (--parallel->remaining > 0)
+    return;
+
+  task = parallel->task;
+  if (parallel->error != NULL)
+    {
+      /* The caller's cancellation is reported as such, not as whatever part
+       * noticed it first. */
+      if (!g_task_return_error_if_cancelled (task))
+        g_task_return_error (task, g_steal_pointer (&parallel->error));
+      return;
+    }
+
+  joined = _tilebox_columns_ref (_tilebox_datapoints_get_columns (parallel->results[0]));
+  for (guint i = 1; i < parallel->n_parts; i++)
+    _tilebox_columns_append_columns (joined, _tilebox_datapoints_get_columns (parallel->results[i]));
+  g_task_return_pointer (task, _tilebox_datapoints_new (tilebox_datapoints_get_schema (parallel->results[0]), joined),
+                         g_object_unref);
+}
+
+static void
+load_parallel_async (TileboxDataset      *dataset,
+                     GPtrArray           *collections,
+                     TileboxQuery        *query,
+                     GPtrArray           *part_queries,
+                     gpointer             source_object,
+                     gpointer             source_tag,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  Parallel *parallel = g_new0 (Parallel, 1);
+
+  parallel->task = g_task_new (source_object, cancellable, callback, user_data);
+  g_task_set_source_tag (parallel->task, source_tag);
+  g_task_set_task_data (parallel->task, parallel, (GDestroyNotify) parallel_free);
+  parallel->query = g_object_ref (query);
+  parallel->n_parts = parallel->remaining = part_queries->len;
+  parallel->progress = g_new0 (PartProgress, part_queries->len);
+  parallel->results = g_new0 (TileboxDatapoints *, part_queries->len);
+  parallel->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      parallel->caller_cancellable = g_object_ref (cancellable);
+      parallel->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled_cb),
+                                                        parallel->cancellable, NULL);
+    }
+
+  for (guint i = 0; i < part_queries->len; i++)
+    load_sequential_async (dataset, collections, g_ptr_array_index (part_queries, i), parallel, i,
+                           dataset, load_parallel_async, parallel->cancellable, part_done_cb, parallel);
+}
+
+/* --- the two drivers ----------------------------------------------------- */
+
 void
 _tilebox_load_async (TileboxDataset      *dataset,
                      GPtrArray           *collections,
@@ -282,20 +570,51 @@ _tilebox_load_async (TileboxDataset      *dataset,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (source_object, cancellable, callback, user_data);
-  g_autoptr(GError) error = NULL;
-  Load *load;
+  g_autoptr(GPtrArray) parts = plan_parts (collections, query);
 
-  g_task_set_source_tag (task, source_tag);
-  load = load_new (dataset, collections, query, &error);
-  if (load == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_set_task_data (task, load, (GDestroyNotify) load_free);
+  if (parts == NULL)
+    load_sequential_async (dataset, collections, query, NULL, 0, source_object, source_tag,
+                           cancellable, callback, user_data);
+  else
+    load_parallel_async (dataset, collections, query, parts, source_object, source_tag,
+                         cancellable, callback, user_data);
+}
 
-  load_next_page (task);
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+TileboxDatapoints *
+_tilebox_load (TileboxDataset  *dataset,
+               GPtrArray       *collections,
+               TileboxQuery    *query,
+               GCancellable    *cancellable,
+               GError         **error)
+{
+  g_autoptr(GPtrArray) parts = plan_parts (collections, query);
+  g_autoptr(GMainContext) context = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  if (parts == NULL)
+    return load_sequential (dataset, collections, query, cancellable, error);
+
+  /* Requests at once need a main context to wait on: a private one, so
+   * that the caller's context is not run behind its back. */
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  load_parallel_async (dataset, collections, query, parts, dataset, _tilebox_load,
+                       cancellable, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  while (g_main_context_pending (context))
+    g_main_context_iteration (context, FALSE);
+  g_main_context_pop_thread_default (context);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* --- find by id --------------------------------------------------------- */

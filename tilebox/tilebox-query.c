@@ -43,6 +43,7 @@ struct _TileboxQuery
   gboolean skip_data;
   guint page_size;
   guint64 limit;
+  guint max_parallel;
   GPtrArray *collections;
 };
 
@@ -53,6 +54,7 @@ enum {
   PROP_SKIP_DATA,
   PROP_PAGE_SIZE,
   PROP_LIMIT,
+  PROP_MAX_PARALLEL,
   N_PROPS
 };
 
@@ -104,6 +106,9 @@ tilebox_query_get_property (GObject    *object,
     case PROP_LIMIT:
       g_value_set_uint64 (value, self->limit);
       break;
+    case PROP_MAX_PARALLEL:
+      g_value_set_uint (value, self->max_parallel);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -133,6 +138,9 @@ tilebox_query_set_property (GObject      *object,
       break;
     case PROP_LIMIT:
       tilebox_query_set_limit (self, g_value_get_uint64 (value));
+      break;
+    case PROP_MAX_PARALLEL:
+      tilebox_query_set_max_parallel (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -192,6 +200,20 @@ tilebox_query_class_init (TileboxQueryClass *klass)
   properties[PROP_LIMIT] =
     g_param_spec_uint64 ("limit", NULL, NULL, 0, G_MAXINT64, 0, flags);
 
+  /**
+   * TileboxQuery:max-parallel:
+   *
+   * How many parts of the query's time interval may be loaded at once; 1
+   * (the default) loads page after page. With more, the interval (narrowed
+   * to the collections' availability) is split into that many equal spans,
+   * each paged on its own connection, and the results joined in id order:
+   * the same datapoints as a sequential load, sooner when each request
+   * waits on the network. Queries by id interval or with a limit are
+   * always loaded sequentially.
+   */
+  properties[PROP_MAX_PARALLEL] =
+    g_param_spec_uint ("max-parallel", NULL, NULL, 1, TILEBOX_QUERY_MAX_PARALLEL, 1, flags);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -219,6 +241,7 @@ tilebox_query_class_init (TileboxQueryClass *klass)
 static void
 tilebox_query_init (TileboxQuery *self)
 {
+  self->max_parallel = 1;
   self->collections = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
@@ -417,6 +440,43 @@ tilebox_query_set_limit (TileboxQuery *self,
     return;
   self->limit = limit;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIMIT]);
+}
+
+/**
+ * tilebox_query_get_max_parallel:
+ * @self: a query
+ *
+ * How many parts of the interval may be loaded at once.
+ *
+ * Returns: the number of parts, 1 for a sequential load
+ */
+guint
+tilebox_query_get_max_parallel (TileboxQuery *self)
+{
+  g_return_val_if_fail (TILEBOX_IS_QUERY (self), 1);
+  return self->max_parallel;
+}
+
+/**
+ * tilebox_query_set_max_parallel:
+ * @self: a query
+ * @max_parallel: parts loaded at once, from 1 (sequential) to
+ *   %TILEBOX_QUERY_MAX_PARALLEL
+ *
+ * Sets how many parts of the time interval may be loaded at once. See
+ * [property@Tilebox.Query:max-parallel].
+ */
+void
+tilebox_query_set_max_parallel (TileboxQuery *self,
+                                guint         max_parallel)
+{
+  g_return_if_fail (TILEBOX_IS_QUERY (self));
+  g_return_if_fail (max_parallel >= 1 && max_parallel <= TILEBOX_QUERY_MAX_PARALLEL);
+
+  if (self->max_parallel == max_parallel)
+    return;
+  self->max_parallel = max_parallel;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_PARALLEL]);
 }
 
 /**

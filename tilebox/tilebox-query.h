@@ -18,6 +18,13 @@
 
 G_BEGIN_DECLS
 
+/**
+ * TILEBOX_QUERY_MAX_PARALLEL:
+ *
+ * The most parts a query's interval can be loaded in at once.
+ */
+#define TILEBOX_QUERY_MAX_PARALLEL 16
+
 #define TILEBOX_TYPE_QUERY (tilebox_query_get_type ())
 
 TILEBOX_AVAILABLE_IN_ALL
@@ -50,6 +57,11 @@ guint64              tilebox_query_get_limit         (TileboxQuery        *self)
 TILEBOX_AVAILABLE_IN_ALL
 void                 tilebox_query_set_limit         (TileboxQuery        *self,
                                                       guint64              limit);
+TILEBOX_AVAILABLE_IN_ALL
+guint                tilebox_query_get_max_parallel  (TileboxQuery        *self);
+TILEBOX_AVAILABLE_IN_ALL
+void                 tilebox_query_set_max_parallel  (TileboxQuery        *self,
+                                                      guint                max_parallel);
 TILEBOX_AVAILABLE_IN_ALL
 void                 tilebox_query_add_collection    (TileboxQuery        *self,
                                                       TileboxCollection   *collection);
