@@ -1596,6 +1596,63 @@ test_append_columns (void)
   check_every_kind (all, 8);
 }
 
+/* Freed columns leave their big arrays for the next ones to take (see
+ * "spare arrays" in tilebox-columns.c): what the next columns hold must not
+ * depend on it, with or without a reserve, after a failed row, and with
+ * several columns at once. The expected rows are built by
+ * _tilebox_columns_append_columns, which does not take spare arrays. */
+static void
+test_spare_arrays (void)
+{
+  const guint doublings = 12;
+  g_autoptr(GPtrArray) dps = some_datapoints ();
+  g_autoptr(GByteArray) bad = encode_every_kind ();
+  g_autoptr(GBytes) expected = NULL;
+  guint n;
+
+  {
+    g_autoptr(TileboxColumns) all = every_kind_columns ();
+
+    for (guint i = 0; i < dps->len; i++)
+      append_ok (all, g_ptr_array_index (dps, i));
+    for (guint k = 0; k < doublings; k++)
+      _tilebox_columns_append_columns (all, all);
+    n = all->n_rows;
+    expected = snapshot (all);
+  }
+  g_byte_array_set_size (bad, bad->len - 1);
+
+  for (guint round = 0; round < 4; round++)
+    {
+      g_autoptr(TileboxColumns) a = every_kind_columns ();
+      g_autoptr(TileboxColumns) b = every_kind_columns ();
+      g_autoptr(GBytes) got_a = NULL;
+      g_autoptr(GBytes) got_b = NULL;
+
+      g_test_message ("round %u", round);
+      if (round % 2 == 0)
+        _tilebox_columns_reserve (a, n);
+      for (guint i = 0; i < n; i++)
+        {
+          append_ok (a, g_ptr_array_index (dps, i % dps->len));
+          if (round >= 2)
+            append_ok (b, g_ptr_array_index (dps, i % dps->len));
+          if (i == n / 2 + round)
+            append_fails (a, bad, NULL);
+        }
+      got_a = snapshot (a);
+      g_assert_true (g_bytes_equal (got_a, expected));
+      check_every_kind (a, 0);
+      check_every_kind (a, n - 2);
+      assert_str (col (a, "s"), n - 3, "third");
+      if (round >= 2)
+        {
+          got_b = snapshot (b);
+          g_assert_true (g_bytes_equal (got_b, expected));
+        }
+    }
+}
+
 /* --- tests: the recorded responses of the real service ------------------------ */
 
 typedef struct {
@@ -1859,6 +1916,7 @@ main (int   argc,
   g_test_add_func ("/columns/malformed/cases", test_malformed_cases);
   g_test_add_func ("/columns/malformed/truncations", test_malformed_truncations);
   g_test_add_func ("/columns/append-columns", test_append_columns);
+  g_test_add_func ("/columns/spare-arrays", test_spare_arrays);
   g_test_add_func ("/columns/recorded/query", test_recorded_query);
   g_test_add_func ("/columns/recorded/query-collections", test_recorded_query_collections);
 

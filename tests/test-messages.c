@@ -1492,6 +1492,110 @@ test_copies (void)
   _tilebox_pb_dataset_free (NULL);
 }
 
+/* _tilebox_pb_query_result_page_decode_bytes: the same page as the copying
+ * decoder, with values that are slices of the body, which they keep alive;
+ * malformed pages fail the same way, leaving the message cleared. */
+static void
+test_page_slices (void)
+{
+  TileboxPbQueryResultPage pin = { 0 }, copied = { 0 }, sliced = { 0 };
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  GBytes *body;
+  const guint8 *body_data;
+  gsize body_len;
+
+  pin.type_url = g_strdup ("datasets.v1.X");
+  pin.values = new_bytes_array ();
+  g_ptr_array_add (pin.values, g_bytes_new_take (g_malloc0 (300), 300)); /* a 2-byte length */
+  pin.has_next_page = TRUE;
+  pin.next_page.starting_after = make_id (0xb0);
+  _tilebox_pb_query_result_page_encode (&pin, out);
+  /* two RepeatedAny: their values are appended, the last type_url wins */
+  _tilebox_pb_write_bytes (out, 1, (const guint8 *) "\x12\x03" "abc" "\x0a\x01" "Y", 8);
+  body = g_byte_array_free_to_bytes (g_steal_pointer (&out));
+  body_data = g_bytes_get_data (body, &body_len);
+
+  g_assert_true (_tilebox_pb_query_result_page_decode (&copied, body_data, body_len, &error));
+  g_assert_no_error (error);
+  g_assert_true (_tilebox_pb_query_result_page_decode_bytes (&sliced, body, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (sliced.type_url, ==, "Y");
+  g_assert_cmpstr (sliced.type_url, ==, copied.type_url);
+  g_assert_cmpuint (sliced.values->len, ==, 5);
+  assert_bytes_array_eq (copied.values, sliced.values);
+  g_assert_true (sliced.has_next_page);
+  assert_id_eq (&copied.next_page.starting_after, &sliced.next_page.starting_after);
+  for (guint i = 0; i < sliced.values->len; i++)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (sliced.values, i), &len);
+
+      if (len == 0)
+        continue;
+      g_assert_true (data > body_data && data + len <= body_data + body_len);
+    }
+
+  /* the values keep the body */
+  g_bytes_unref (body);
+  assert_bytes_array_eq (copied.values, sliced.values);
+  _tilebox_pb_query_result_page_clear (&sliced);
+
+  /* an empty body */
+  body = g_bytes_new (NULL, 0);
+  g_assert_true (_tilebox_pb_query_result_page_decode_bytes (&sliced, body, NULL));
+  g_assert_cmpstr (sliced.type_url, ==, "");
+  g_assert_nonnull (sliced.values);
+  g_assert_cmpuint (sliced.values->len, ==, 0);
+  g_assert_false (sliced.has_next_page);
+  _tilebox_pb_query_result_page_clear (&sliced);
+  g_bytes_unref (body);
+
+  /* malformed: every truncation of the page fails or decodes a prefix,
+   * as the copying decoder does, and a failure leaves nothing behind */
+  out = g_byte_array_new ();
+  _tilebox_pb_query_result_page_encode (&pin, out);
+  for (guint cut = 0; cut < out->len; cut++)
+    {
+      g_autoptr(GBytes) part = g_bytes_new (out->data, cut);
+      g_autoptr(GError) copy_error = NULL;
+      g_autoptr(GError) slice_error = NULL;
+      TileboxPbQueryResultPage a = { 0 }, b = { 0 };
+      gboolean copy_ok = _tilebox_pb_query_result_page_decode (&a, out->data, cut, &copy_error);
+      gboolean slice_ok = _tilebox_pb_query_result_page_decode_bytes (&b, part, &slice_error);
+
+      g_assert_cmpint (copy_ok, ==, slice_ok);
+      if (slice_ok)
+        {
+          assert_bytes_array_eq (a.values, b.values);
+        }
+      else
+        {
+          g_assert_error (slice_error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL);
+          g_assert_cmpstr (slice_error->message, ==, copy_error->message);
+          g_assert_true (is_all_zero (&b, sizeof b));
+        }
+      _tilebox_pb_query_result_page_clear (&a);
+      _tilebox_pb_query_result_page_clear (&b);
+    }
+
+  /* a value whose length runs past the end of the page */
+  {
+    g_autoptr(GByteArray) in = hex ("0a 06 0a 01 58 12 05 41");
+    g_autoptr(GBytes) bad = g_bytes_new (in->data, in->len);
+
+    g_clear_error (&error);
+    g_assert_false (_tilebox_pb_query_result_page_decode_bytes (&sliced, bad, &error));
+    g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL);
+    g_assert_nonnull (strstr (error->message, "datasets.v1.QueryResultPage.data"));
+    g_assert_true (is_all_zero (&sliced, sizeof sliced));
+  }
+
+  _tilebox_pb_query_result_page_clear (&copied);
+  _tilebox_pb_query_result_page_clear (&pin);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1517,6 +1621,7 @@ main (int   argc,
   g_test_add_func ("/messages/malformed", test_malformed);
   g_test_add_func ("/messages/truncations", test_truncations);
   g_test_add_func ("/messages/copies", test_copies);
+  g_test_add_func ("/messages/page-slices", test_page_slices);
 
   return g_test_run ();
 }

@@ -166,7 +166,8 @@ parse_page (GBytes   *body,
   g_auto(TileboxPbQueryResultPage) page = { 0 };
   TileboxSchema *schema = tilebox_dataset_get_schema (load->dataset);
 
-  if (!_tilebox_pb_decode_bytes (query_result_page, &page, body, error))
+  /* Values are slices of the body: nothing is copied before decoding. */
+  if (!_tilebox_pb_query_result_page_decode_bytes (&page, body, error))
     return NULL;
 
   if (page.values->len > 0 && g_strcmp0 (page.type_url, tilebox_schema_get_type_url (schema)) != 0)

@@ -334,6 +334,14 @@ TILEBOX_PB_DECLARE_MESSAGE (TileboxPbIngestResponse, ingest_response)
 TILEBOX_PB_DECLARE_MESSAGE (TileboxPbDeleteRequest, delete_request)
 TILEBOX_PB_DECLARE_MESSAGE (TileboxPbDeleteResponse, delete_response)
 
+/* Decodes a QueryResultPage held by `body` without copying its datapoints:
+ * each of msg->values is a slice of `body` (g_bytes_new_from_bytes), which
+ * they keep alive. Otherwise the same as _tilebox_pb_query_result_page_decode
+ * (msg is cleared on failure). */
+gboolean _tilebox_pb_query_result_page_decode_bytes (TileboxPbQueryResultPage  *msg,
+                                                     GBytes                    *body,
+                                                     GError                   **error);
+
 /* For structs kept in GPtrArrays (free func of the array). */
 void _tilebox_pb_collection_info_free (gpointer msg);
 void _tilebox_pb_field_annotation_free (gpointer msg);

@@ -2232,10 +2232,34 @@ _tilebox_pb_query_result_page_encode (const TileboxPbQueryResultPage *msg,
     WRITE_SUB (out, 2, _tilebox_pb_pagination_encode, &msg->next_page);
 }
 
-/* datasets.v1.RepeatedAny, read into the page that flattens it */
+/* A datapoint of a page: a copy of its bytes, or, when the whole message
+ * is held by `body` (the reader's buffer), a slice of `body` (no copy). */
+static gboolean
+read_value_element (TileboxPbReader *r,
+                    GPtrArray       *dst,
+                    GBytes          *body,
+                    GError         **error)
+{
+  const guint8 *data;
+  gsize len;
+
+  if (body == NULL)
+    return read_gbytes_element (r, dst, error);
+
+  if (!_tilebox_pb_read_bytes (r, &data, &len, error))
+    return FALSE;
+  /* every (sub)reader reads within body's own bytes */
+  g_ptr_array_add (dst, g_bytes_new_from_bytes (body, (gsize) (data - (const guint8 *) g_bytes_get_data (body, NULL)),
+                                                len));
+  return TRUE;
+}
+
+/* datasets.v1.RepeatedAny, read into the page that flattens it; values
+ * are slices of `body` unless it is NULL. */
 static gboolean
 repeated_any_read (TileboxPbReader          *r,
                    TileboxPbQueryResultPage *msg,
+                   GBytes                   *body,
                    GError                  **error)
 {
   int rc;
@@ -2247,7 +2271,7 @@ repeated_any_read (TileboxPbReader          *r,
       switch (r->field)
         {
         case 1: ok = read_string (r, &msg->type_url, error); break;
-        case 2: ok = read_gbytes_element (r, msg->values, error); break;
+        case 2: ok = read_value_element (r, msg->values, body, error); break;
         }
       if (!ok)
         return field_failed (r, &repeated_any_info, error);
@@ -2256,9 +2280,10 @@ repeated_any_read (TileboxPbReader          *r,
 }
 
 static gboolean
-query_result_page_read (TileboxPbReader          *r,
-                        TileboxPbQueryResultPage *msg,
-                        GError                  **error)
+query_result_page_read_values (TileboxPbReader          *r,
+                               TileboxPbQueryResultPage *msg,
+                               GBytes                   *body,
+                               GError                  **error)
 {
   TileboxPbReader sub;
   int rc;
@@ -2270,7 +2295,10 @@ query_result_page_read (TileboxPbReader          *r,
 
       switch (r->field)
         {
-        case 1: ok = READ_SUB (r, repeated_any_read, msg, error); break;
+        case 1:
+          ok = _tilebox_pb_read_message (r, &sub, error) &&
+               repeated_any_read (&sub, msg, body, error);
+          break;
         case 2:
           msg->has_next_page = TRUE;
           ok = READ_SUB (r, pagination_read, &msg->next_page, error);
@@ -2285,7 +2313,35 @@ query_result_page_read (TileboxPbReader          *r,
   return TRUE;
 }
 
+static gboolean
+query_result_page_read (TileboxPbReader          *r,
+                        TileboxPbQueryResultPage *msg,
+                        GError                  **error)
+{
+  return query_result_page_read_values (r, msg, NULL, error);
+}
+
 DEFINE_DECODE (query_result_page, TileboxPbQueryResultPage)
+
+gboolean
+_tilebox_pb_query_result_page_decode_bytes (TileboxPbQueryResultPage  *msg,
+                                            GBytes                    *body,
+                                            GError                   **error)
+{
+  TileboxPbReader reader;
+  gsize len;
+  const guint8 *data;
+
+  g_return_val_if_fail (msg != NULL, FALSE);
+  g_return_val_if_fail (body != NULL, FALSE);
+
+  data = g_bytes_get_data (body, &len);
+  _tilebox_pb_reader_init (&reader, data, len);
+  if (query_result_page_read_values (&reader, msg, body, error))
+    return TRUE;
+  _tilebox_pb_query_result_page_clear (msg);
+  return FALSE;
+}
 
 /* --- DataIngestionService ----------------------------------------------- */
 

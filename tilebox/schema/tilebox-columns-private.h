@@ -119,6 +119,9 @@ TileboxColumns *_tilebox_columns_new (TileboxDescPool *pool,
                                       const char      *message_name,
                                       GError         **error);
 TileboxColumns *_tilebox_columns_ref (TileboxColumns *columns);
+/* Freed columns keep their big arrays (64 KiB or more, up to 32 MiB in
+ * all, process-wide) for new columns to take, so that decoding page after
+ * page into new columns does not page-fault fresh memory every time. */
 void _tilebox_columns_unref (TileboxColumns *columns);
 
 /* Decodes one serialized datapoint as a new row. On a malformed message,

@@ -318,6 +318,9 @@ column_setup (Column                 *column,
   pub->row_ends = pub->repeated ? g_array_new (FALSE, FALSE, sizeof (guint64)) : NULL;
 }
 
+static void spare_give (GByteArray *array,
+                        const Room *room);
+
 static void
 column_free (gpointer data)
 {
@@ -325,9 +328,10 @@ column_free (gpointer data)
 
   if (column == NULL)
     return;
-  g_clear_pointer (&column->pub.values, g_byte_array_unref);
-  g_clear_pointer (&column->pub.data, g_byte_array_unref);
-  g_clear_pointer (&column->pub.present, g_byte_array_unref);
+  spare_give (column->pub.values, &column->values_room);
+  if (column->pub.data != NULL)
+    spare_give (column->pub.data, &column->data_room);
+  spare_give (column->pub.present, &column->present_room);
   g_clear_pointer (&column->pub.row_ends, g_array_unref);
   g_free (column);
 }
@@ -537,34 +541,130 @@ truncate_column (Column *column,
   g_byte_array_set_size (pub->values, (guint) (n_elements * pub->element_size));
 }
 
-/* Makes room for at least `capacity` bytes in `array`, without touching
- * its length or contents. */
-static void
-room_reserve (GByteArray *array,
-              Room       *room,
-              guint       capacity)
-{
-  guint len = array->len;
+/* --- spare arrays -----------------------------------------------------------
+ *
+ * The big arrays of freed columns, emptied but keeping their allocation, for
+ * the next columns to take. Decoding page after page into new columns then
+ * writes into memory that is already mapped: with glibc's default settings,
+ * the blocks of freed columns (most of the memory of a page's columns, in
+ * arrays of similar sizes) go back to the kernel when they are freed, and the
+ * next page's columns pay a page fault per 4 KiB of fresh memory, which costs
+ * about as much as decoding into it. At most SPARE_MAX_BYTES are kept, in
+ * arrays of SPARE_MIN_BYTES or more (malloc keeps smaller blocks itself).
+ * Nothing else references the arrays of a column, so they can be reused. */
 
-  if (array->data == room->data && room->capacity >= capacity)
-    return;
-  if (array->data != room->data)
-    room->capacity = 0;
-  if (room->capacity < capacity)
+#define SPARE_MIN_BYTES (64u * 1024u)
+#define SPARE_MAX_BYTES (32u * 1024u * 1024u)
+#define SPARE_MAX_ARRAYS 64u
+
+typedef struct {
+  GByteArray *array;       /* empty */
+  guint capacity;          /* bytes allocated at least */
+} Spare;
+
+static GMutex spare_lock;
+static Spare spares[SPARE_MAX_ARRAYS];
+static guint n_spares;
+static gsize spare_bytes;
+
+/* Keeps `array` (whose room is `room`) as a spare, or frees it. */
+static void
+spare_give (GByteArray *array,
+            const Room *room)
+{
+  guint capacity = array->data == room->data ? room->capacity : 0;
+  gboolean kept = FALSE;
+
+  if (capacity >= SPARE_MIN_BYTES)
     {
-      g_byte_array_set_size (array, MAX (capacity, len));
-      g_byte_array_set_size (array, len);
+      g_mutex_lock (&spare_lock);
+      if (n_spares < SPARE_MAX_ARRAYS && capacity <= SPARE_MAX_BYTES - spare_bytes)
+        {
+          array->len = 0; /* shrinking keeps the allocation */
+          spares[n_spares].array = array;
+          spares[n_spares].capacity = capacity;
+          n_spares++;
+          spare_bytes += capacity;
+          kept = TRUE;
+        }
+      g_mutex_unlock (&spare_lock);
     }
-  room->data = array->data;
-  room->capacity = MAX (capacity, len);
+  if (!kept)
+    g_byte_array_unref (array);
+}
+
+/* The spare array that fits `capacity` bytes best, not more than 4 times
+ * as big, with its capacity in *room; NULL when there is none. */
+static GByteArray *
+spare_take (guint  capacity,
+            Room  *room)
+{
+  GByteArray *array = NULL;
+  guint best = G_MAXUINT;
+
+  if (capacity < SPARE_MIN_BYTES / 2)
+    return NULL;
+
+  g_mutex_lock (&spare_lock);
+  for (guint i = 0; i < n_spares; i++)
+    if (spares[i].capacity >= capacity && spares[i].capacity / 4 <= capacity &&
+        (best == G_MAXUINT || spares[i].capacity < spares[best].capacity))
+      best = i;
+  if (best != G_MAXUINT)
+    {
+      array = spares[best].array;
+      room->data = array->data;
+      room->capacity = spares[best].capacity;
+      spare_bytes -= spares[best].capacity;
+      spares[best] = spares[--n_spares];
+    }
+  g_mutex_unlock (&spare_lock);
+  return array;
+}
+
+/* --- growing arrays ------------------------------------------------------ */
+
+/* Makes room for at least `capacity` bytes in `*array`, without touching
+ * its length or contents; a spare array of the right size may take its
+ * place. */
+static void
+room_reserve (GByteArray **array,
+              Room        *room,
+              guint        capacity)
+{
+  GByteArray *a = *array;
+  GByteArray *spare;
+  guint len = a->len;
+
+  if (a->data == room->data && room->capacity >= capacity)
+    return;
+  if (a->data != room->data)
+    room->capacity = 0;
+  capacity = MAX (capacity, len);
+
+  spare = spare_take (capacity, room);
+  if (spare != NULL)
+    {
+      spare->len = len;
+      if (len > 0)
+        memcpy (spare->data, a->data, len);
+      g_byte_array_unref (a);
+      *array = spare;
+      return;
+    }
+
+  g_byte_array_set_size (a, capacity);
+  g_byte_array_set_size (a, len);
+  room->data = a->data;
+  room->capacity = capacity;
 }
 
 static G_GNUC_NO_INLINE void
-room_expand (GByteArray *array,
-             Room       *room,
-             guint       n)
+room_expand (GByteArray **array,
+             Room        *room,
+             guint        n)
 {
-  guint len = array->len;
+  guint len = (*array)->len;
   guint capacity;
 
   if (n > G_MAXUINT - len)
@@ -576,39 +676,43 @@ room_expand (GByteArray *array,
   room_reserve (array, room, capacity);
 }
 
-/* Room for n more bytes at the end of `array`, returned uninitialised. */
+/* Room for n more bytes at the end of `*array`, returned uninitialised. */
 static inline guint8 *
-room_grow (GByteArray *array,
-           Room       *room,
-           guint       n)
+room_grow (GByteArray **array,
+           Room        *room,
+           guint        n)
 {
-  guint len = array->len;
+  GByteArray *a = *array;
+  guint len = a->len;
 
-  if (G_UNLIKELY (array->data != room->data || room->capacity < len ||
+  if (G_UNLIKELY (a->data != room->data || room->capacity < len ||
                   room->capacity - len < n))
-    room_expand (array, room, n);
-  array->len = len + n;
-  return array->data + len;
+    {
+      room_expand (array, room, n);
+      a = *array;
+    }
+  a->len = len + n;
+  return a->data + len;
 }
 
 static inline guint8 *
 grow_values (Column *column,
              guint   n)
 {
-  return room_grow (column->pub.values, &column->values_room, n);
+  return room_grow (&column->pub.values, &column->values_room, n);
 }
 
 static inline guint8 *
 grow_data (Column *column,
            guint   n)
 {
-  return room_grow (column->pub.data, &column->data_room, n);
+  return room_grow (&column->pub.data, &column->data_room, n);
 }
 
 static inline guint8 *
 grow_present (Column *column)
 {
-  return room_grow (column->pub.present, &column->present_room, 1);
+  return room_grow (&column->pub.present, &column->present_room, 1);
 }
 
 static void
@@ -1639,10 +1743,10 @@ extrapolate (Columns *self)
       TileboxColumn *pub = &column->pub;
 
       if (column->variable)
-        room_reserve (pub->data, &column->data_room,
+        room_reserve (&pub->data, &column->data_room,
                       expected_size (pub->data->len, rows, self->expected_rows));
       if (pub->repeated)
-        room_reserve (pub->values, &column->values_room,
+        room_reserve (&pub->values, &column->values_room,
                       expected_size (pub->values->len, rows, self->expected_rows));
     }
 }
@@ -1666,7 +1770,7 @@ _tilebox_columns_reserve (TileboxColumns *columns,
       Column *column = g_ptr_array_index (columns->columns, i);
       TileboxColumn *pub = &column->pub;
 
-      room_reserve (pub->present, &column->present_room, total);
+      room_reserve (&pub->present, &column->present_room, total);
       if (pub->repeated)
         {
           guint len = pub->row_ends->len;
@@ -1679,7 +1783,7 @@ _tilebox_columns_reserve (TileboxColumns *columns,
         }
       else if (total <= G_MAXUINT / pub->element_size)
         {
-          room_reserve (pub->values, &column->values_room, total * pub->element_size);
+          room_reserve (&pub->values, &column->values_room, total * pub->element_size);
         }
     }
 
