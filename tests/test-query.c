@@ -478,6 +478,24 @@ test_async (void)
   f = tilebox_collection_find_finish (s2b, wait_for (&rf), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (tilebox_datapoint_get_id (f), ==, ids[5]);
+
+  /* Anywhere in the dataset, and a miss there. */
+  {
+    g_autoptr(GAsyncResult) found_result = NULL;
+    g_autoptr(GAsyncResult) missed_result = NULL;
+    g_autoptr(TileboxDatapoint) found = NULL;
+
+    tilebox_dataset_find_async (sentinel2, ids[6], TRUE, NULL, store_result_cb, &found_result);
+    found = tilebox_dataset_find_finish (sentinel2, wait_for (&found_result), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (tilebox_datapoint_get_id (found), ==, ids[6]);
+    g_assert_false (tilebox_datapoint_has_field (found, "cloud_cover"));
+
+    tilebox_dataset_find_async (sentinel2, "00000000-0000-0000-0000-000000000002", FALSE, NULL,
+                                store_result_cb, &missed_result);
+    g_assert_null (tilebox_dataset_find_finish (sentinel2, wait_for (&missed_result), &error));
+    g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND);
+  }
 }
 
 /* Cancelled before it starts: nothing is loaded, the error is GIO's. */
