@@ -11,6 +11,7 @@
 #include "tilebox.h"
 #include "tilebox-id-interval-private.h"
 #include "tilebox-time-interval-private.h"
+#include "tilebox-util-private.h"
 
 static GDateTime *
 utc (int year, int month, int day, int hour, int minute, double seconds)
@@ -199,6 +200,29 @@ test_id_interval_errors (void)
     }
 }
 
+/* Microseconds since the epoch, both ways, before the epoch too. */
+static void
+test_unix_usec (void)
+{
+  static const gint64 cases[] = { 0, 1, -1, 1735689619024000, -1000001, 999999 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GDateTime) dt = _tilebox_date_time_new_from_unix_usec (cases[i]);
+
+      g_assert_nonnull (dt);
+      g_assert_cmpint (_tilebox_date_time_to_unix_usec (dt), ==, cases[i]);
+      g_assert_cmpint (g_date_time_get_utc_offset (dt), ==, 0);
+    }
+  {
+    g_autoptr(GDateTime) before = _tilebox_date_time_new_from_unix_usec (-1);
+    g_autofree char *text = g_date_time_format_iso8601 (before);
+
+    g_assert_cmpstr (text, ==, "1969-12-31T23:59:59.999999Z");
+  }
+  g_assert_null (_tilebox_date_time_new_from_unix_usec (G_MAXINT64));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -214,6 +238,7 @@ main (int   argc,
   g_test_add_func ("/intervals/time/wire-form", test_time_to_pb_and_back);
   g_test_add_func ("/intervals/id/bounds-and-wire-form", test_id_interval);
   g_test_add_func ("/intervals/id/malformed-ids", test_id_interval_errors);
+  g_test_add_func ("/intervals/unix-usec", test_unix_usec);
 
   return g_test_run ();
 }

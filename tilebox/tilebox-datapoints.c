@@ -849,17 +849,14 @@ timestamp_at (TileboxColumns *columns,
 {
   const TileboxColumn *column = _tilebox_columns_lookup (columns, name);
   gint64 ns;
-  g_autoptr(GDateTime) seconds = NULL;
 
   if (column == NULL || column->kind != TILEBOX_COLUMN_TIMESTAMP || column->repeated ||
       !row_present (column, row))
     return NULL;
 
   memcpy (&ns, _tilebox_column_element (column, row), sizeof ns);
-  seconds = g_date_time_new_from_unix_utc (ns / 1000000000 - (ns % 1000000000 < 0 ? 1 : 0));
-  if (seconds == NULL)
-    return NULL;
-  return g_date_time_add (seconds, ((ns % 1000000000 + 1000000000) % 1000000000) / 1000);
+  /* Down to GDateTime's microseconds, rounding towards the past. */
+  return _tilebox_date_time_new_from_unix_usec (ns / 1000 - (ns % 1000 < 0 ? 1 : 0));
 }
 
 static TileboxDatapoint *

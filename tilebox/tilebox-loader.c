@@ -366,7 +366,7 @@ parallel_free (Parallel *parallel)
 static gint64
 date_time_ms (GDateTime *dt)
 {
-  return g_date_time_to_unix (dt) * 1000 + g_date_time_get_microsecond (dt) / 1000;
+  return _tilebox_date_time_to_unix_usec (dt) / 1000;
 }
 
 /* The sub-queries of a parallel load, or NULL when it should be sequential. */
@@ -422,23 +422,9 @@ plan_parts (GPtrArray    *collections,
       gboolean first = i == 0, last = i == bounds->len;
 
       from = first ? g_date_time_ref (tilebox_time_interval_get_start (interval))
-                   : g_date_time_new_from_unix_utc (0);
-      if (!first)
-        {
-          GDateTime *at = g_date_time_add (from, g_array_index (bounds, gint64, i - 1) * 1000);
-
-          g_date_time_unref (from);
-          from = at;
-        }
+                   : _tilebox_date_time_new_from_unix_usec (g_array_index (bounds, gint64, i - 1) * 1000);
       to = last ? g_date_time_ref (tilebox_time_interval_get_end (interval))
-                : g_date_time_new_from_unix_utc (0);
-      if (!last)
-        {
-          GDateTime *at = g_date_time_add (to, g_array_index (bounds, gint64, i) * 1000);
-
-          g_date_time_unref (to);
-          to = at;
-        }
+                : _tilebox_date_time_new_from_unix_usec (g_array_index (bounds, gint64, i) * 1000);
       span = tilebox_time_interval_new_full (from, to,
                                              first && tilebox_time_interval_get_start_exclusive (interval),
                                              last && tilebox_time_interval_get_end_inclusive (interval));

@@ -566,10 +566,8 @@ _tilebox_query_get_span_ms (TileboxQuery *self,
 {
   if (self->time_interval != NULL)
     {
-      *start_ms = g_date_time_to_unix (tilebox_time_interval_get_start (self->time_interval)) * 1000 +
-                  g_date_time_get_microsecond (tilebox_time_interval_get_start (self->time_interval)) / 1000;
-      *end_ms = g_date_time_to_unix (tilebox_time_interval_get_end (self->time_interval)) * 1000 +
-                g_date_time_get_microsecond (tilebox_time_interval_get_end (self->time_interval)) / 1000;
+      *start_ms = _tilebox_date_time_to_unix_usec (tilebox_time_interval_get_start (self->time_interval)) / 1000;
+      *end_ms = _tilebox_date_time_to_unix_usec (tilebox_time_interval_get_end (self->time_interval)) / 1000;
     }
   else if (self->id_interval != NULL)
     {

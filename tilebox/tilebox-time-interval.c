@@ -240,8 +240,8 @@ half_open_bounds (const TileboxTimeInterval *self,
                   gint64                    *start,
                   gint64                    *end)
 {
-  *start = g_date_time_to_unix (self->start) * G_USEC_PER_SEC + g_date_time_get_microsecond (self->start);
-  *end = g_date_time_to_unix (self->end) * G_USEC_PER_SEC + g_date_time_get_microsecond (self->end);
+  *start = _tilebox_date_time_to_unix_usec (self->start);
+  *end = _tilebox_date_time_to_unix_usec (self->end);
   if (self->start_exclusive)
     *start += 1;
   if (self->end_inclusive)

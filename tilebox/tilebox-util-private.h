@@ -36,6 +36,12 @@ _tilebox_uuid_time_ms (const guint8 uuid[16])
 /* Formats a set id, or returns NULL for an unset one. */
 char *_tilebox_pb_id_to_string (const TileboxPbId *id);
 
+/* GDateTime to and from microseconds since the epoch (GLib 2.74 has
+ * neither g_date_time_to_unix_usec () nor its counterpart). The result of
+ * the latter is in UTC, NULL out of GDateTime's range. */
+gint64 _tilebox_date_time_to_unix_usec (GDateTime *dt);
+GDateTime *_tilebox_date_time_new_from_unix_usec (gint64 usec);
+
 GDateTime *_tilebox_timestamp_to_date_time (const TileboxPbTimestamp *ts);
 void _tilebox_timestamp_from_date_time (TileboxPbTimestamp *ts,
                                         GDateTime          *dt);

@@ -104,6 +104,24 @@ _tilebox_pb_id_to_string (const TileboxPbId *id)
   return _tilebox_uuid_to_string (id->uuid);
 }
 
+gint64
+_tilebox_date_time_to_unix_usec (GDateTime *dt)
+{
+  return g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+}
+
+GDateTime *
+_tilebox_date_time_new_from_unix_usec (gint64 usec)
+{
+  /* Floor division, so that times before the epoch come out right. */
+  gint64 seconds = usec / G_USEC_PER_SEC - (usec % G_USEC_PER_SEC < 0 ? 1 : 0);
+  g_autoptr(GDateTime) whole = g_date_time_new_from_unix_utc (seconds);
+
+  if (whole == NULL)
+    return NULL;
+  return g_date_time_add (whole, usec - seconds * G_USEC_PER_SEC);
+}
+
 GDateTime *
 _tilebox_timestamp_to_date_time (const TileboxPbTimestamp *ts)
 {
