@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "tilebox.h"
+#include "tilebox-client-private.h"
+#include "tilebox-messages-private.h"
 #include "tilebox-server-private.h"
 
 static TileboxServerThread *server_thread;
@@ -696,6 +698,48 @@ test_parallel_failure (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+static gpointer
+accept_any (GBytes   *body,
+            gpointer  data,
+            GError  **error)
+{
+  return GINT_TO_POINTER (TRUE);
+}
+
+/* A dataset without collections: a clear NOT_FOUND for a query over all
+ * its collections and for a find, blocking and async. */
+static void
+test_dataset_without_collections (void)
+{
+  TileboxPbCreateDatasetRequest request = { 0 };
+  GByteArray *out = g_byte_array_new ();
+  g_autoptr(TileboxDataset) empty = NULL;
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The client cannot create datasets yet: send the request directly. */
+  request.name = (char *) "Empty dataset";
+  request.has_type = TRUE;
+  request.type.kind = 1;
+  _tilebox_pb_create_dataset_request_encode (&request, out);
+  g_assert_nonnull (_tilebox_rpc_invoke (_tilebox_client_get_rpc (client), TILEBOX_DATASET_SERVICE,
+                                         "CreateDataset", out, accept_any, NULL, NULL, &error));
+  g_assert_no_error (error);
+  empty = tilebox_client_get_dataset (client, "local.empty_dataset", NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_null (tilebox_dataset_query (empty, query, NULL, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "Empty dataset"));
+  g_clear_error (&error);
+
+  tilebox_dataset_find_async (empty, "01941f29-c650-202f-6495-c71dd2118fb1", FALSE, NULL,
+                              store_result_cb, &result);
+  g_assert_null (tilebox_dataset_find_finish (empty, wait_for (&result), &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -732,6 +776,7 @@ main (int   argc,
   g_test_add_func ("/query/progress", test_progress);
   g_test_add_func ("/query/parallel-same-as-sequential", test_parallel);
   g_test_add_func ("/query/parallel-failure", test_parallel_failure);
+  g_test_add_func ("/query/dataset-without-collections", test_dataset_without_collections);
 
   ret = g_test_run ();
 

@@ -1226,6 +1226,18 @@ check_same_dataset (TileboxDataset  *self,
   return TRUE;
 }
 
+static gboolean
+check_has_collections (TileboxDataset  *self,
+                       GPtrArray       *collections,
+                       GError         **error)
+{
+  if (collections->len > 0)
+    return TRUE;
+  g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND,
+               _("Dataset “%s” has no collections"), self->name);
+  return FALSE;
+}
+
 /* The collections to run over, listing them when the query names none.
  * Blocking. */
 static GPtrArray *
@@ -1239,7 +1251,10 @@ dataset_collections (TileboxDataset  *self,
   if (collections != NULL && collections->len > 0)
     return check_same_dataset (self, collections, error) ? g_steal_pointer (&collections) : NULL;
 
-  return tilebox_dataset_list_collections (self, cancellable, error);
+  collections = tilebox_dataset_list_collections (self, cancellable, error);
+  if (collections == NULL || !check_has_collections (self, collections, error))
+    return NULL;
+  return g_steal_pointer (&collections);
 }
 
 static void
@@ -1257,6 +1272,22 @@ dataset_step_done_cb (GObject      *source,
     g_task_return_pointer (task, value, g_object_unref);
 }
 
+/* Runs the query or find over the collections. */
+static void
+dataset_call_run (GTask     *task,
+                  GPtrArray *collections)
+{
+  TileboxDataset *self = g_task_get_source_object (task);
+  DatasetCall *call = g_task_get_task_data (task);
+
+  if (call->find)
+    _tilebox_find_async (self, collections, call->id, call->skip_data, self, dataset_call_run,
+                         g_task_get_cancellable (task), dataset_step_done_cb, g_object_ref (task));
+  else
+    _tilebox_load_async (self, collections, call->query, self, dataset_call_run,
+                         g_task_get_cancellable (task), dataset_step_done_cb, g_object_ref (task));
+}
+
 static void
 dataset_collections_cb (GObject      *source,
                         GAsyncResult *result,
@@ -1264,29 +1295,16 @@ dataset_collections_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   TileboxDataset *self = TILEBOX_DATASET (source);
-  DatasetCall *call = g_task_get_task_data (task);
   g_autoptr(GPtrArray) collections = NULL;
   GError *error = NULL;
 
   collections = tilebox_dataset_list_collections_finish (self, result, &error);
-  if (collections == NULL)
+  if (collections == NULL || !check_has_collections (self, collections, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  if (collections->len == 0)
-    {
-      g_task_return_new_error (task, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND,
-                               _("Dataset “%s” has no collections"), self->name);
-      return;
-    }
-
-  if (call->find)
-    _tilebox_find_async (self, collections, call->id, call->skip_data, self, dataset_collections_cb,
-                         g_task_get_cancellable (task), dataset_step_done_cb, g_object_ref (task));
-  else
-    _tilebox_load_async (self, collections, call->query, self, dataset_collections_cb,
-                         g_task_get_cancellable (task), dataset_step_done_cb, g_object_ref (task));
+  dataset_call_run (task, collections);
 }
 
 /* Starts a dataset query or find: lists the collections first if needed. */
@@ -1315,8 +1333,7 @@ dataset_call_start (TileboxDataset      *self,
       g_task_return_error (task, error);
       return;
     }
-  _tilebox_load_async (self, collections, call->query, self, dataset_collections_cb,
-                       cancellable, dataset_step_done_cb, g_object_ref (task));
+  dataset_call_run (task, collections);
 }
 
 static gpointer
@@ -1360,12 +1377,6 @@ tilebox_dataset_query (TileboxDataset  *self,
   collections = dataset_collections (self, query, cancellable, error);
   if (collections == NULL)
     return NULL;
-  if (collections->len == 0)
-    {
-      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND,
-                   _("Dataset “%s” has no collections"), self->name);
-      return NULL;
-    }
 
   return _tilebox_load (self, collections, query, cancellable, error);
 }
@@ -1451,12 +1462,6 @@ tilebox_dataset_find (TileboxDataset  *self,
   collections = dataset_collections (self, NULL, cancellable, error);
   if (collections == NULL)
     return NULL;
-  if (collections->len == 0)
-    {
-      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND,
-                   _("Dataset “%s” has no collections"), self->name);
-      return NULL;
-    }
 
   return _tilebox_find (self, collections, uuid, skip_data, cancellable, error);
 }
