@@ -14,35 +14,37 @@
 
 /* --- values of one element, shared by both classes ------------------------ */
 
-/* The enum value name without its type's prefix: PROCESSING_LEVEL_L1C → L1C. */
-static char *
+/* The enum value name without its type's prefix, the type's name in upper
+ * snake case: PROCESSING_LEVEL_L1C of ProcessingLevel is L1C. Compared in
+ * place: this runs for every enum value exported. NULL for an unknown
+ * number. */
+static const char *
 enum_short_name (const TileboxColumn *column,
                  gint32               number)
 {
   const char *name = column->enum_desc ? _tilebox_desc_enum_value_name (column->enum_desc, number) : NULL;
-  g_autofree char *prefix = NULL;
+  const char *type_name;
+  const char *v;
 
   if (name == NULL)
     return NULL;
 
-  /* The prefix is the enum's name in upper snake case. */
-  {
-    GString *upper = g_string_new (NULL);
-    const char *type_name = column->enum_desc->name;
+  type_name = column->enum_desc->name;
+  v = name;
+  for (const char *p = type_name; *p; p++)
+    {
+      if (g_ascii_isupper (*p) && p != type_name)
+        {
+          if (*v != '_')
+            return name;
+          v++;
+        }
+      if (g_ascii_toupper (*p) != *v)
+        return name;
+      v++;
+    }
 
-    for (const char *p = type_name; *p; p++)
-      {
-        if (g_ascii_isupper (*p) && p != type_name)
-          g_string_append_c (upper, '_');
-        g_string_append_c (upper, g_ascii_toupper (*p));
-      }
-    g_string_append_c (upper, '_');
-    prefix = g_string_free (upper, FALSE);
-  }
-
-  if (g_str_has_prefix (name, prefix) && name[strlen (prefix)] != '\0')
-    return g_strdup (name + strlen (prefix));
-  return g_strdup (name);
+  return *v == '_' && v[1] != '\0' ? v + 1 : name;
 }
 
 static const char *
@@ -126,7 +128,7 @@ element_to_variant (const TileboxColumn *column,
         memcpy (&v, p, sizeof v);
         if (column->kind == TILEBOX_COLUMN_ENUM && enum_names)
           {
-            g_autofree char *name = enum_short_name (column, v);
+            const char *name = enum_short_name (column, v);
 
             return name ? g_variant_new_string (name) : g_variant_new_take_string (g_strdup_printf ("%d", v));
           }
