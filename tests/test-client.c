@@ -1192,6 +1192,8 @@ test_schema_from_annotated_type (void)
   g_assert_cmpint (tilebox_field_get_field_type (tilebox_schema_get_field (schema, 0)), ==,
                    TILEBOX_FIELD_TYPE_TIMESTAMP);
   g_assert_true (tilebox_field_get_repeated (tilebox_schema_lookup_field (schema, "tags")));
+  /* The builder numbers fields from 1 in order. */
+  g_assert_cmpuint (tilebox_field_get_number (tilebox_schema_lookup_field (schema, "tags")), ==, 2);
   /* No annotations: empty texts, not NULL. */
   g_assert_cmpstr (tilebox_field_get_description (tilebox_schema_get_field (schema, 1)), ==, "");
   g_assert_null (tilebox_schema_lookup_field (schema, "nope"));

@@ -698,6 +698,92 @@ test_parallel_failure (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+static void
+count_cb (GObject    *object,
+          GParamSpec *pspec,
+          guint      *count)
+{
+  (*count)++;
+}
+
+/* The query is a builder: getters give back what was set, the two
+ * interval kinds exclude each other, changes are notified once. */
+static void
+test_query_builder (void)
+{
+  g_autoptr(TileboxQuery) query = tilebox_query_new ();
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxTimeInterval) year = NULL;
+  g_autoptr(TileboxIdInterval) ids = NULL;
+  g_autoptr(GPtrArray) collections = NULL;
+  g_autoptr(GError) error = NULL;
+  guint notifications = 0;
+
+  g_assert_null (tilebox_query_get_time_interval (query));
+  g_assert_null (tilebox_query_get_id_interval (query));
+  g_assert_false (tilebox_query_get_skip_data (query));
+  g_assert_cmpuint (tilebox_query_get_page_size (query), ==, 0);
+  g_assert_cmpuint (tilebox_query_get_limit (query), ==, 0);
+  g_assert_cmpuint (tilebox_query_get_max_parallel (query), ==, 1);
+
+  g_signal_connect (query, "notify", G_CALLBACK (count_cb), &notifications);
+  tilebox_query_set_skip_data (query, TRUE);
+  tilebox_query_set_skip_data (query, TRUE);
+  tilebox_query_set_page_size (query, 50);
+  tilebox_query_set_limit (query, 7);
+  tilebox_query_set_max_parallel (query, 3);
+  g_assert_cmpuint (notifications, ==, 4);
+  g_assert_true (tilebox_query_get_skip_data (query));
+  g_assert_cmpuint (tilebox_query_get_page_size (query), ==, 50);
+  g_assert_cmpuint (tilebox_query_get_limit (query), ==, 7);
+  g_assert_cmpuint (tilebox_query_get_max_parallel (query), ==, 3);
+
+  year = tilebox_time_interval_new_parse ("2025-01-01", "2026-01-01", &error);
+  ids = tilebox_id_interval_new ("01941f29-c650-202f-6495-c71dd2118fb1",
+                                 "01941f5d-d670-ab58-966a-1f54c0479887", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tilebox_id_interval_get_end_id (ids), ==, "01941f5d-d670-ab58-966a-1f54c0479887");
+  tilebox_query_set_time_interval (query, year);
+  tilebox_query_set_id_interval (query, ids);
+  g_assert_true (tilebox_query_get_id_interval (query) == ids);
+  g_assert_null (tilebox_query_get_time_interval (query));
+  tilebox_query_set_time_interval (query, year);
+  g_assert_null (tilebox_query_get_id_interval (query));
+
+  tilebox_query_add_collection (query, s2a);
+  collections = tilebox_query_get_collections (query);
+  g_assert_cmpuint (collections->len, ==, 1);
+  g_assert_true (g_ptr_array_index (collections, 0) == s2a);
+}
+
+/* A datapoint as a dictionary and as JSON: the fields it holds, no more. */
+static void
+test_datapoint_views (void)
+{
+  g_autoptr(TileboxCollection) berlin = collection (weather, "berlin");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) readings = run (berlin, query);
+  g_autoptr(TileboxDatapoint) with_humidity = tilebox_datapoints_get_datapoint (readings, 8);
+  g_autoptr(TileboxDatapoint) without = tilebox_datapoints_get_datapoint (readings, 9);
+  g_autoptr(GVariant) dict = tilebox_datapoint_to_variant (with_humidity);
+  g_autoptr(GVariant) dict_without = tilebox_datapoint_to_variant (without);
+  g_autoptr(JsonNode) json = tilebox_datapoint_to_json (without);
+  g_autoptr(GVariant) station = NULL;
+  JsonObject *object = json_node_get_object (json);
+
+  g_assert_true (tilebox_datapoint_get_datapoints (without) == readings);
+  g_assert_true (g_variant_is_of_type (dict, G_VARIANT_TYPE_VARDICT));
+  g_assert_true (g_variant_lookup (dict, "humidity", "d", NULL));
+  g_assert_false (g_variant_lookup (dict_without, "humidity", "d", NULL));
+  station = g_variant_lookup_value (dict_without, "station", G_VARIANT_TYPE_STRING);
+  g_assert_nonnull (station);
+  g_assert_true (g_str_has_prefix (g_variant_get_string (station, NULL), "Berlin"));
+
+  g_assert_false (json_object_has_member (object, "humidity"));
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, tilebox_datapoint_get_id (without));
+  g_assert_cmpstr (json_object_get_string_member (object, "station"), ==, g_variant_get_string (station, NULL));
+}
+
 static gpointer
 accept_any (GBytes   *body,
             gpointer  data,
@@ -777,6 +863,8 @@ main (int   argc,
   g_test_add_func ("/query/parallel-same-as-sequential", test_parallel);
   g_test_add_func ("/query/parallel-failure", test_parallel_failure);
   g_test_add_func ("/query/dataset-without-collections", test_dataset_without_collections);
+  g_test_add_func ("/query/builder", test_query_builder);
+  g_test_add_func ("/query/datapoint-views", test_datapoint_views);
 
   ret = g_test_run ();
 

@@ -181,6 +181,7 @@ test_list_datasets (void)
   g_assert_nonnull (root);
   g_assert_cmpstr (tilebox_dataset_group_get_name (root), ==, "Open Data");
   g_assert_cmpstr (tilebox_dataset_group_get_id (root), ==, "019039b5-9f7b-5e94-bb3e-40049e28280a");
+  g_assert_cmpstr (tilebox_dataset_group_get_icon (root), ==, "Globe");
 }
 
 /* Today's Sentinel-2 dataset: an editions 2023 type with 24 fields. */
