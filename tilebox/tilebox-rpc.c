@@ -395,6 +395,47 @@ prefix_transport_error (TileboxRpc *rpc,
   g_prefix_error (error, _("Could not reach the Tilebox service at %s: "), rpc->base_url);
 }
 
+/* Judges one attempt, for both drivers: the parsed result (returned), a
+ * failure (NULL, error set, *retry_ms 0), or a retry after *retry_ms. */
+static gpointer
+judge_attempt (TileboxRpc           *rpc,
+               const char           *service,
+               const char           *method,
+               guint                 attempt,
+               SoupMessage          *msg,
+               GBytes               *body,
+               GError               *send_error,
+               TileboxRpcParseFunc   parse,
+               gpointer              parse_data,
+               guint                *retry_ms,
+               GError              **error)
+{
+  g_autoptr(GError) local_error = send_error;
+
+  *retry_ms = 0;
+  if (body == NULL)
+    {
+      prefix_transport_error (rpc, &local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (check_response (msg, body, &local_error))
+    return parse (body, parse_data, error);
+
+  if (error_is_retryable (local_error) && attempt < rpc->max_retries)
+    {
+      g_debug ("%s/%s failed (%s), retrying", service, method, local_error->message);
+      *retry_ms = backoff_ms (rpc, attempt, msg);
+      /* At least 1 ms, so that 0 keeps meaning "no retry". */
+      *retry_ms = MAX (*retry_ms, 1);
+      return NULL;
+    }
+
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
 /* --- blocking driver ----------------------------------------------------- */
 
 typedef struct {
@@ -456,28 +497,16 @@ _tilebox_rpc_invoke (TileboxRpc          *rpc,
   for (guint attempt = 0;; attempt++)
     {
       g_autoptr(SoupMessage) msg = build_message (rpc, service, method, request_bytes);
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(GError) local_error = NULL;
+      GError *send_error = NULL;
+      g_autoptr(GBytes) body = soup_session_send_and_read (rpc->session, msg, cancellable, &send_error);
+      gpointer parsed;
+      guint retry_ms;
 
-      body = soup_session_send_and_read (rpc->session, msg, cancellable, &local_error);
-      if (body == NULL)
-        {
-          prefix_transport_error (rpc, &local_error);
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-
-      if (check_response (msg, body, &local_error))
-        return parse (body, parse_data, error);
-
-      if (!error_is_retryable (local_error) || attempt >= rpc->max_retries)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-
-      g_debug ("%s/%s failed (%s), retrying", service, method, local_error->message);
-      if (!wait_interruptible (backoff_ms (rpc, attempt, msg), cancellable, error))
+      parsed = judge_attempt (rpc, service, method, attempt, msg, body, send_error,
+                              parse, parse_data, &retry_ms, error);
+      if (parsed != NULL || retry_ms == 0)
+        return parsed;
+      if (!wait_interruptible (retry_ms, cancellable, error))
         return NULL;
     }
 }
@@ -556,38 +585,25 @@ sent_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Call *call = g_task_get_task_data (task);
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GBytes) body = NULL;
+  GError *send_error = NULL;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &send_error);
   g_autoptr(GError) error = NULL;
   gpointer parsed;
   GCancellable *cancellable;
   guint delay;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (body == NULL)
+  parsed = judge_attempt (call->rpc, call->service, call->method, call->attempt, msg, body, send_error,
+                          call->parse, call->parse_data, &delay, &error);
+  if (parsed != NULL)
     {
-      prefix_transport_error (call->rpc, &error);
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_pointer (task, parsed, call->result_free);
       return;
     }
-
-  if (check_response (msg, body, &error))
-    {
-      parsed = call->parse (body, call->parse_data, &error);
-      if (parsed == NULL)
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_pointer (task, parsed, call->result_free);
-      return;
-    }
-
-  if (!error_is_retryable (error) || call->attempt >= call->rpc->max_retries)
+  if (delay == 0)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  g_debug ("%s/%s failed (%s), retrying", call->service, call->method, error->message);
-  delay = backoff_ms (call->rpc, call->attempt, msg);
   call->attempt++;
 
   /* Wait on the task's own context: a timeout, or the cancellable,
