@@ -70,6 +70,30 @@ pool_with (const guint8 *set,
   return pool;
 }
 
+/* Decodes `values` (GBytes) into new columns reserved for them, as the
+ * loader does with a page. */
+static void
+decode_values (TileboxDescPool *pool,
+               const char      *type,
+               GPtrArray       *values)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxColumns) columns = _tilebox_columns_new (pool, type, &error);
+
+  if (columns == NULL)
+    g_error ("%s", error->message);
+  _tilebox_columns_reserve (columns, values->len);
+  for (guint i = 0; i < values->len; i++)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (values, i), &len);
+
+      if (!_tilebox_columns_append (columns, data, len, &error))
+        g_error ("datapoint %u: %s", i, error->message);
+    }
+  g_assert (columns->n_rows == values->len);
+}
+
 /* Seconds for decoding all `values` into new columns, best of ROUNDS
  * rounds of `runs` runs each, per run. */
 static double
@@ -86,23 +110,7 @@ time_decode (TileboxDescPool *pool,
       double elapsed;
 
       for (guint run = 0; run < runs; run++)
-        {
-          g_autoptr(GError) error = NULL;
-          g_autoptr(TileboxColumns) columns = _tilebox_columns_new (pool, type, &error);
-
-          if (columns == NULL)
-            g_error ("%s", error->message);
-          _tilebox_columns_reserve (columns, values->len);
-          for (guint i = 0; i < values->len; i++)
-            {
-              gsize len;
-              const guint8 *data = g_bytes_get_data (g_ptr_array_index (values, i), &len);
-
-              if (!_tilebox_columns_append (columns, data, len, &error))
-                g_error ("datapoint %u: %s", i, error->message);
-            }
-          g_assert (columns->n_rows == values->len);
-        }
+        decode_values (pool, type, values);
       elapsed = (now () - start) / runs;
       if (round > 0 && elapsed < best) /* round 0 warms up */
         best = elapsed;
@@ -203,7 +211,6 @@ decode_page (TileboxDescPool *pool,
 {
   g_auto(TileboxPbQueryResultPage) page = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(TileboxColumns) columns = _tilebox_columns_new (pool, type, NULL);
   gboolean ok;
 
   if (how == PAGE_SLICES)
@@ -213,16 +220,7 @@ decode_page (TileboxDescPool *pool,
                                                g_bytes_get_size (body), &error);
   if (!ok)
     g_error ("%s", error->message);
-  _tilebox_columns_reserve (columns, page.values->len);
-  for (guint i = 0; i < page.values->len; i++)
-    {
-      gsize len;
-      const guint8 *data = g_bytes_get_data (g_ptr_array_index (page.values, i), &len);
-
-      if (!_tilebox_columns_append (columns, data, len, &error))
-        g_error ("%s", error->message);
-    }
-  g_assert (columns->n_rows == page.values->len);
+  decode_values (pool, type, page.values);
 }
 
 static long

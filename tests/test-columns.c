@@ -14,6 +14,7 @@
 #include "tilebox-messages-private.h"
 #include "tilebox-pb-private.h"
 #include "tilebox-test-recordings.h"
+#include "tilebox-util-private.h"
 #include "test-columns-schema.h"
 
 /* --- helpers -------------------------------------------------------------- */
@@ -1063,6 +1064,20 @@ test_repeated_numeric (void)
         }
       g_assert_cmpuint (column->row_ends->len, ==, 4);
     }
+
+  /* empty packed runs, first thing in new columns: an empty row */
+  {
+    g_autoptr(TileboxColumns) fresh = every_kind_columns ();
+    g_autoptr(GByteArray) dp = g_byte_array_new ();
+    guint64 s;
+
+    _tilebox_pb_write_bytes (dp, EK_R_DOUBLE, NULL, 0);
+    _tilebox_pb_write_bytes (dp, EK_R_INT32, NULL, 0);
+    append_ok (fresh, dp);
+    g_assert_false (present (col (fresh, "rd"), 0));
+    g_assert_cmpuint (row_elements (col (fresh, "rd"), 0, &s), ==, 0);
+    g_assert_cmpuint (row_elements (col (fresh, "ri32"), 0, &s), ==, 0);
+  }
 }
 
 /* ZigZag and sign extension at the limits, and a bool sent as 2. */
@@ -1737,8 +1752,7 @@ iso_ns (const char *iso)
   g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (iso, NULL);
 
   g_assert_nonnull (dt);
-  return g_date_time_to_unix (dt) * G_GINT64_CONSTANT (1000000000) +
-         (gint64) g_date_time_get_microsecond (dt) * 1000;
+  return _tilebox_date_time_to_unix_usec (dt) * 1000;
 }
 
 static const char *

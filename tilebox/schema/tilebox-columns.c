@@ -121,19 +121,18 @@ typedef struct {
   const char *type_name;
   TileboxColumnKind kind;
   Op op;
-  guint element_size;
 } WellKnown;
 
 static const WellKnown well_known[] = {
-  { "google.protobuf.Timestamp", TILEBOX_COLUMN_TIMESTAMP, OP_TIMESTAMP, sizeof (gint64) },
-  { "google.protobuf.Duration", TILEBOX_COLUMN_DURATION, OP_DURATION, sizeof (gint64) },
-  { "datasets.v1.UUID", TILEBOX_COLUMN_UUID, OP_UUID, 16 },
-  { "tilebox.v1.ID", TILEBOX_COLUMN_UUID, OP_UUID, 16 },
-  { "datasets.v1.Geometry", TILEBOX_COLUMN_GEOMETRY, OP_GEOMETRY, sizeof (guint64) },
-  { "datasets.v1.Vec3", TILEBOX_COLUMN_VEC3, OP_VEC3, 3 * sizeof (double) },
-  { "datasets.v1.Quaternion", TILEBOX_COLUMN_QUATERNION, OP_QUATERNION, 4 * sizeof (double) },
-  { "datasets.v1.LatLon", TILEBOX_COLUMN_LATLON, OP_LATLON, 2 * sizeof (double) },
-  { "datasets.v1.LatLonAlt", TILEBOX_COLUMN_LATLONALT, OP_LATLONALT, 3 * sizeof (double) },
+  { "google.protobuf.Timestamp", TILEBOX_COLUMN_TIMESTAMP, OP_TIMESTAMP },
+  { "google.protobuf.Duration", TILEBOX_COLUMN_DURATION, OP_DURATION },
+  { "datasets.v1.UUID", TILEBOX_COLUMN_UUID, OP_UUID },
+  { "tilebox.v1.ID", TILEBOX_COLUMN_UUID, OP_UUID },
+  { "datasets.v1.Geometry", TILEBOX_COLUMN_GEOMETRY, OP_GEOMETRY },
+  { "datasets.v1.Vec3", TILEBOX_COLUMN_VEC3, OP_VEC3 },
+  { "datasets.v1.Quaternion", TILEBOX_COLUMN_QUATERNION, OP_QUATERNION },
+  { "datasets.v1.LatLon", TILEBOX_COLUMN_LATLON, OP_LATLON },
+  { "datasets.v1.LatLonAlt", TILEBOX_COLUMN_LATLONALT, OP_LATLONALT },
 };
 
 static void
@@ -1527,6 +1526,10 @@ decode_packed (Decoder       *dec,
 
   if (G_UNLIKELY (!get_len (pp, end, &s, &n)))
     return truncated_error (dec, column, *pp);
+  /* an empty run adds nothing (and a column without elements has no
+   * array to grow yet) */
+  if (n == 0)
+    return TRUE;
 
   if (column->wire == TILEBOX_PB_WIRE_VARINT)
     {
@@ -1709,7 +1712,8 @@ _tilebox_columns_append (TileboxColumns *columns,
   dec.error = error;
 
   begin_row (self);
-  if (G_UNLIKELY (!decode_row (&dec, data, len)))
+  /* an empty datapoint may come as NULL, where no pointer arithmetic goes */
+  if (G_UNLIKELY (len > 0 && !decode_row (&dec, data, len)))
     {
       for (guint i = 0; i < columns->columns->len; i++)
         truncate_column (g_ptr_array_index (columns->columns, i), columns->n_rows);
