@@ -962,6 +962,158 @@ test_roundtrip_collections (void)
   }
 }
 
+static TileboxPbExpression *
+comparison (const char *field,
+            gint        op,
+            double      value)
+{
+  TileboxPbExpression *e = _tilebox_pb_expression_new (TILEBOX_PB_EXPRESSION_COMPARISON);
+
+  e->field = g_strdup (field);
+  e->op = op;
+  e->value.kind = TILEBOX_PB_LITERAL_DOUBLE;
+  e->value.d = value;
+  return e;
+}
+
+static TileboxPbExpression *
+node (TileboxPbExpressionKind kind,
+      TileboxPbExpression    *a,
+      TileboxPbExpression    *b)
+{
+  TileboxPbExpression *e = _tilebox_pb_expression_new (kind);
+
+  e->operands = g_ptr_array_new_with_free_func (_tilebox_pb_expression_free);
+  g_ptr_array_add (e->operands, a);
+  if (b != NULL)
+    g_ptr_array_add (e->operands, b);
+  return e;
+}
+
+/* Filter expressions: a tree of AND/OR/NOT over comparisons and IS NULL
+ * travels unchanged, every literal kind keeps its zero value, and the
+ * expressions of QueryFilters keep their order. */
+static void
+test_roundtrip_expressions (void)
+{
+  g_autoptr(TileboxPbExpression) is_null = _tilebox_pb_expression_new (TILEBOX_PB_EXPRESSION_IS_NULL);
+  TileboxPbExpression *tree;
+  TileboxPbExpression out = { 0 };
+  TileboxPbQueryFilters filters = { 0 }, filters_out = { 0 };
+  TileboxPbExpression *a, *o, *n;
+
+  is_null->field = g_strdup ("humidity");
+  tree = node (TILEBOX_PB_EXPRESSION_AND,
+               comparison ("cloud_cover", 3, 20.5),
+               node (TILEBOX_PB_EXPRESSION_OR,
+                     _tilebox_pb_expression_new (TILEBOX_PB_EXPRESSION_NONE),
+                     node (TILEBOX_PB_EXPRESSION_NOT, comparison ("resolution", 1, 0.0), NULL)));
+  /* the empty member of OR becomes IS NULL humidity */
+  _tilebox_pb_expression_free (g_ptr_array_index (((TileboxPbExpression *) g_ptr_array_index (tree->operands, 1))->operands, 0));
+  ((TileboxPbExpression *) g_ptr_array_index (tree->operands, 1))->operands->pdata[0] = g_steal_pointer (&is_null);
+
+  ROUNDTRIP (expression, tree, &out);
+  g_assert_cmpint (out.kind, ==, TILEBOX_PB_EXPRESSION_AND);
+  g_assert_cmpuint (out.operands->len, ==, 2);
+  a = g_ptr_array_index (out.operands, 0);
+  g_assert_cmpint (a->kind, ==, TILEBOX_PB_EXPRESSION_COMPARISON);
+  g_assert_cmpstr (a->field, ==, "cloud_cover");
+  g_assert_cmpint (a->op, ==, 3);
+  g_assert_cmpint (a->value.kind, ==, TILEBOX_PB_LITERAL_DOUBLE);
+  g_assert_cmpfloat (a->value.d, ==, 20.5);
+  o = g_ptr_array_index (out.operands, 1);
+  g_assert_cmpint (o->kind, ==, TILEBOX_PB_EXPRESSION_OR);
+  g_assert_cmpuint (o->operands->len, ==, 2);
+  g_assert_cmpint (((TileboxPbExpression *) g_ptr_array_index (o->operands, 0))->kind, ==, TILEBOX_PB_EXPRESSION_IS_NULL);
+  g_assert_cmpstr (((TileboxPbExpression *) g_ptr_array_index (o->operands, 0))->field, ==, "humidity");
+  n = g_ptr_array_index (o->operands, 1);
+  g_assert_cmpint (n->kind, ==, TILEBOX_PB_EXPRESSION_NOT);
+  g_assert_cmpuint (n->operands->len, ==, 1);
+  /* a zero literal is still there */
+  g_assert_cmpint (((TileboxPbExpression *) g_ptr_array_index (n->operands, 0))->value.kind, ==, TILEBOX_PB_LITERAL_DOUBLE);
+  _tilebox_pb_expression_clear (&out);
+
+  /* every literal kind, each with its zero value */
+  for (gint kind = TILEBOX_PB_LITERAL_BOOL; kind <= TILEBOX_PB_LITERAL_TIME; kind++)
+    {
+      g_autoptr(TileboxPbExpression) c = comparison ("f", 2, 0.0);
+
+      c->value.kind = kind;
+      if (kind == TILEBOX_PB_LITERAL_STRING)
+        c->value.s = g_strdup ("");
+      if (kind == TILEBOX_PB_LITERAL_BYTES)
+        c->value.bytes = g_bytes_new (NULL, 0);
+      ROUNDTRIP (expression, c, &out);
+      g_assert_cmpint (out.value.kind, ==, kind);
+      if (kind == TILEBOX_PB_LITERAL_STRING)
+        g_assert_cmpstr (out.value.s, ==, "");
+      if (kind == TILEBOX_PB_LITERAL_BYTES)
+        g_assert_cmpuint (g_bytes_get_size (out.value.bytes), ==, 0);
+      _tilebox_pb_expression_clear (&out);
+    }
+
+  /* a negative int and a uint above G_MAXINT64 */
+  {
+    g_autoptr(TileboxPbExpression) c = comparison ("f", 4, 0.0);
+
+    c->value.kind = TILEBOX_PB_LITERAL_INT;
+    c->value.i = -5;
+    ROUNDTRIP (expression, c, &out);
+    g_assert_cmpint (out.value.i, ==, -5);
+    _tilebox_pb_expression_clear (&out);
+    c->value.kind = TILEBOX_PB_LITERAL_UINT;
+    c->value.u = G_MAXUINT64;
+    ROUNDTRIP (expression, c, &out);
+    g_assert_cmpuint (out.value.u, ==, G_MAXUINT64);
+    _tilebox_pb_expression_clear (&out);
+  }
+
+  /* in QueryFilters, after the interval, in order */
+  filters.has_time_interval = TRUE;
+  fill_time_interval (&filters.time_interval);
+  filters.expressions = g_ptr_array_new_with_free_func (_tilebox_pb_expression_free);
+  g_ptr_array_add (filters.expressions, tree);
+  g_ptr_array_add (filters.expressions, comparison ("b", 6, -1.0));
+  ROUNDTRIP (query_filters, &filters, &filters_out);
+  g_assert_cmpuint (filters_out.expressions->len, ==, 2);
+  g_assert_cmpint (((TileboxPbExpression *) g_ptr_array_index (filters_out.expressions, 0))->kind, ==, TILEBOX_PB_EXPRESSION_AND);
+  g_assert_cmpstr (((TileboxPbExpression *) g_ptr_array_index (filters_out.expressions, 1))->field, ==, "b");
+  _tilebox_pb_query_filters_clear (&filters_out);
+  _tilebox_pb_query_filters_clear (&filters);
+
+  /* a query without filters still has an (empty) expression array */
+  {
+    TileboxPbQueryRequest q = { 0 };
+
+    g_assert_true (_tilebox_pb_query_request_decode (&q, (const guint8 *) "", 0, NULL));
+    g_assert_nonnull (q.filters.expressions);
+    g_assert_cmpuint (q.filters.expressions->len, ==, 0);
+    _tilebox_pb_query_request_clear (&q);
+  }
+}
+
+/* Nesting deeper than the codec's limit is refused, not a stack overflow. */
+static void
+test_expression_depth (void)
+{
+  g_autoptr(GByteArray) wire = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  TileboxPbExpression out = { 0 };
+
+  /* 200 nested NOTs: each level is field 5 around the next */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(GByteArray) outer = g_byte_array_new ();
+
+      _tilebox_pb_write_bytes (outer, 5, wire->data, wire->len);
+      g_byte_array_set_size (wire, 0);
+      g_byte_array_append (wire, outer->data, outer->len);
+    }
+  g_assert_false (_tilebox_pb_expression_decode (&out, wire->data, wire->len, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL);
+  g_assert_null (out.operands);
+}
+
 static void
 test_roundtrip_query (void)
 {
@@ -1612,6 +1764,8 @@ main (int   argc,
   g_test_add_func ("/messages/roundtrip/dataset-requests", test_roundtrip_dataset_requests);
   g_test_add_func ("/messages/roundtrip/collections", test_roundtrip_collections);
   g_test_add_func ("/messages/roundtrip/query", test_roundtrip_query);
+  g_test_add_func ("/messages/roundtrip/expressions", test_roundtrip_expressions);
+  g_test_add_func ("/messages/expression-depth", test_expression_depth);
   g_test_add_func ("/messages/roundtrip/ingest", test_roundtrip_ingest);
   g_test_add_func ("/messages/unknown-fields", test_unknown_fields);
   g_test_add_func ("/messages/permissions-packing", test_permissions_packing);

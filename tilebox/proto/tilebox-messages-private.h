@@ -230,6 +230,66 @@ typedef struct {
   gint coordinate_system;      /* 3 */
 } TileboxPbSpatialFilter;
 
+/* Filter expressions (QueryFilters.expressions = 4). The service's API
+ * descriptions name the field but not its messages, so this is the
+ * project's own encoding, shared by the client and the local server:
+ *
+ *   message FilterExpression {
+ *     oneof kind {
+ *       Comparison comparison = 1;  // { string field = 1; Op op = 2; Literal value = 3; }
+ *       IsNull is_null = 2;         // { string field = 1; }
+ *       Operands and = 3;           // { repeated FilterExpression operands = 1; }
+ *       Operands or = 4;
+ *       FilterExpression not = 5;
+ *     }
+ *   }
+ *   enum Op { UNSPECIFIED = 0; EQ = 1; NE = 2; LT = 3; LE = 4; GT = 5; GE = 6; }
+ *   message Literal {
+ *     oneof value {
+ *       bool bool = 1; int64 int = 2; uint64 uint = 3; double double = 4;
+ *       string string = 5; bytes bytes = 6; google.protobuf.Timestamp time = 7;
+ *     }
+ *   }
+ */
+typedef enum {
+  TILEBOX_PB_EXPRESSION_NONE = 0,
+  TILEBOX_PB_EXPRESSION_COMPARISON = 1,
+  TILEBOX_PB_EXPRESSION_IS_NULL = 2,
+  TILEBOX_PB_EXPRESSION_AND = 3,
+  TILEBOX_PB_EXPRESSION_OR = 4,
+  TILEBOX_PB_EXPRESSION_NOT = 5,
+} TileboxPbExpressionKind;
+
+typedef enum {
+  TILEBOX_PB_LITERAL_NONE = 0,
+  TILEBOX_PB_LITERAL_BOOL = 1,
+  TILEBOX_PB_LITERAL_INT = 2,
+  TILEBOX_PB_LITERAL_UINT = 3,
+  TILEBOX_PB_LITERAL_DOUBLE = 4,
+  TILEBOX_PB_LITERAL_STRING = 5,
+  TILEBOX_PB_LITERAL_BYTES = 6,
+  TILEBOX_PB_LITERAL_TIME = 7,
+} TileboxPbLiteralKind;
+
+typedef struct {
+  TileboxPbLiteralKind kind;   /* which member is set; NONE = absent */
+  gboolean b;
+  gint64 i;
+  guint64 u;
+  double d;
+  char *s;                     /* STRING; never NULL when kind is STRING */
+  GBytes *bytes;               /* BYTES; never NULL when kind is BYTES */
+  TileboxPbTimestamp time;
+} TileboxPbLiteral;
+
+typedef struct {
+  TileboxPbExpressionKind kind;
+  char *field;                 /* COMPARISON, IS_NULL; never NULL after decode */
+  gint op;                     /* COMPARISON */
+  TileboxPbLiteral value;      /* COMPARISON */
+  GPtrArray *operands;         /* AND, OR, NOT (one): TileboxPbExpression*; never NULL after decode */
+} TileboxPbExpression;
+
 /* datasets.v1.QueryFilters: oneof time_interval (1) | datapoint_interval (2) */
 typedef struct {
   gboolean has_time_interval;
@@ -238,6 +298,7 @@ typedef struct {
   TileboxPbIdInterval datapoint_interval;  /* 2 */
   gboolean has_spatial_extent;
   TileboxPbSpatialFilter spatial_extent;   /* 3 */
+  GPtrArray *expressions;                  /* 4: TileboxPbExpression*; never NULL after decode */
 } TileboxPbQueryFilters;
 
 typedef struct {
@@ -324,6 +385,7 @@ TILEBOX_PB_DECLARE_MESSAGE (TileboxPbDeleteCollectionRequest, delete_collection_
 TILEBOX_PB_DECLARE_MESSAGE (TileboxPbListCollectionsRequest, list_collections_request)
 TILEBOX_PB_DECLARE_MESSAGE (TileboxPbCollectionInfos, collection_infos)
 TILEBOX_PB_DECLARE_MESSAGE (TileboxPbSpatialFilter, spatial_filter)
+TILEBOX_PB_DECLARE_MESSAGE (TileboxPbExpression, expression)
 TILEBOX_PB_DECLARE_MESSAGE (TileboxPbQueryFilters, query_filters)
 TILEBOX_PB_DECLARE_MESSAGE (TileboxPbQueryRequest, query_request)
 TILEBOX_PB_DECLARE_MESSAGE (TileboxPbQueryByIdRequest, query_by_id_request)
@@ -348,6 +410,8 @@ void _tilebox_pb_field_annotation_free (gpointer msg);
 void _tilebox_pb_dataset_free (gpointer msg);
 void _tilebox_pb_dataset_group_free (gpointer msg);
 void _tilebox_pb_field_free (gpointer msg);
+void _tilebox_pb_expression_free (gpointer msg);
+TileboxPbExpression *_tilebox_pb_expression_new (TileboxPbExpressionKind kind);
 
 /* Deep copies (the server keeps and returns them; the client objects keep
  * the decoded message they were built from). */
@@ -390,6 +454,8 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TileboxPbDeleteCollectionRequest, _tilebox_pb_
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TileboxPbListCollectionsRequest, _tilebox_pb_list_collections_request_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TileboxPbCollectionInfos, _tilebox_pb_collection_infos_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TileboxPbSpatialFilter, _tilebox_pb_spatial_filter_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TileboxPbExpression, _tilebox_pb_expression_clear)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TileboxPbExpression, _tilebox_pb_expression_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TileboxPbQueryFilters, _tilebox_pb_query_filters_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TileboxPbQueryRequest, _tilebox_pb_query_request_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TileboxPbQueryByIdRequest, _tilebox_pb_query_by_id_request_clear)

@@ -136,9 +136,22 @@ MESSAGE_INFO (geometry_info, "datasets.v1.Geometry",
 MESSAGE_INFO (spatial_filter_info, "datasets.v1.SpatialFilter",
   [1] = { "geometry", W_LEN }, [2] = { "mode", W_VARINT },
   [3] = { "coordinate_system", W_VARINT });
+MESSAGE_INFO (expression_info, "datasets.v1.FilterExpression",
+  [1] = { "comparison", W_LEN }, [2] = { "is_null", W_LEN },
+  [3] = { "and", W_LEN }, [4] = { "or", W_LEN }, [5] = { "not", W_LEN });
+MESSAGE_INFO (comparison_info, "datasets.v1.Comparison",
+  [1] = { "field", W_LEN }, [2] = { "op", W_VARINT }, [3] = { "value", W_LEN });
+MESSAGE_INFO (is_null_info, "datasets.v1.IsNull",
+  [1] = { "field", W_LEN });
+MESSAGE_INFO (operands_info, "datasets.v1.Operands",
+  [1] = { "operands", W_LEN });
+MESSAGE_INFO (literal_info, "datasets.v1.Literal",
+  [1] = { "bool", W_VARINT }, [2] = { "int", W_VARINT }, [3] = { "uint", W_VARINT },
+  [4] = { "double", TILEBOX_PB_WIRE_FIXED64 }, [5] = { "string", W_LEN },
+  [6] = { "bytes", W_LEN }, [7] = { "time", W_LEN });
 MESSAGE_INFO (query_filters_info, "datasets.v1.QueryFilters",
   [1] = { "time_interval", W_LEN }, [2] = { "datapoint_interval", W_LEN },
-  [3] = { "spatial_extent", W_LEN });
+  [3] = { "spatial_extent", W_LEN }, [4] = { "expressions", W_LEN });
 MESSAGE_INFO (query_request_info, "datasets.v1.QueryRequest",
   [1] = { "collection_ids", W_LEN }, [2] = { "filters", W_LEN },
   [3] = { "page", W_LEN }, [4] = { "skip_data", W_VARINT });
@@ -2000,10 +2013,284 @@ spatial_filter_read (TileboxPbReader        *r,
 
 DEFINE_DECODE (spatial_filter, TileboxPbSpatialFilter)
 
+/* --- filter expressions ------------------------------------------------ */
+
+static void
+literal_clear (TileboxPbLiteral *msg)
+{
+  g_free (msg->s);
+  g_clear_pointer (&msg->bytes, g_bytes_unref);
+  memset (msg, 0, sizeof *msg);
+}
+
+static void
+literal_encode (const TileboxPbLiteral *msg,
+                GByteArray             *out)
+{
+  /* a oneof member is written even when it holds its zero value */
+  switch (msg->kind)
+    {
+    case TILEBOX_PB_LITERAL_BOOL:
+      _tilebox_pb_write_bool (out, 1, msg->b);
+      break;
+    case TILEBOX_PB_LITERAL_INT:
+      _tilebox_pb_write_varint (out, 2, (guint64) msg->i);
+      break;
+    case TILEBOX_PB_LITERAL_UINT:
+      _tilebox_pb_write_varint (out, 3, msg->u);
+      break;
+    case TILEBOX_PB_LITERAL_DOUBLE:
+      _tilebox_pb_write_double (out, 4, msg->d);
+      break;
+    case TILEBOX_PB_LITERAL_STRING:
+      _tilebox_pb_write_string (out, 5, msg->s != NULL ? msg->s : "");
+      break;
+    case TILEBOX_PB_LITERAL_BYTES:
+      write_gbytes_element (out, 6, msg->bytes);
+      break;
+    case TILEBOX_PB_LITERAL_TIME:
+      _tilebox_pb_write_timestamp (out, 7, &msg->time);
+      break;
+    case TILEBOX_PB_LITERAL_NONE:
+    default:
+      break;
+    }
+}
+
+static gboolean
+literal_read (TileboxPbReader  *r,
+              TileboxPbLiteral *msg,
+              GError          **error)
+{
+  int rc;
+
+  while ((rc = next_field (r, &literal_info, error)) > 0)
+    {
+      gboolean ok = TRUE;
+      guint64 bits;
+
+      /* a oneof: the last member read wins */
+      literal_clear (msg);
+      msg->kind = (TileboxPbLiteralKind) r->field;
+      switch (r->field)
+        {
+        case 1: ok = read_bool (r, &msg->b, error); break;
+        case 2: ok = read_i64 (r, &msg->i, error); break;
+        case 3: ok = read_u64 (r, &msg->u, error); break;
+        case 4:
+          ok = _tilebox_pb_read_fixed64 (r, &bits, error);
+          memcpy (&msg->d, &bits, sizeof msg->d);
+          break;
+        case 5: ok = read_string (r, &msg->s, error); break;
+        case 6: ok = read_gbytes (r, &msg->bytes, error); break;
+        case 7: ok = _tilebox_pb_read_timestamp (r, &msg->time, error); break;
+        }
+      if (!ok)
+        return field_failed (r, &literal_info, error);
+    }
+  return rc == 0;
+}
+
+TileboxPbExpression *
+_tilebox_pb_expression_new (TileboxPbExpressionKind kind)
+{
+  TileboxPbExpression *msg = g_new0 (TileboxPbExpression, 1);
+
+  msg->kind = kind;
+  return msg;
+}
+
+void
+_tilebox_pb_expression_clear (TileboxPbExpression *msg)
+{
+  g_free (msg->field);
+  literal_clear (&msg->value);
+  g_clear_pointer (&msg->operands, g_ptr_array_unref);
+  memset (msg, 0, sizeof *msg);
+}
+
+void
+_tilebox_pb_expression_free (gpointer msg)
+{
+  if (msg == NULL)
+    return;
+  _tilebox_pb_expression_clear (msg);
+  g_free (msg);
+}
+
+static void
+comparison_encode (const TileboxPbExpression *msg,
+                   GByteArray                *out)
+{
+  write_string (out, 1, msg->field);
+  write_i64 (out, 2, msg->op);
+  if (msg->value.kind != TILEBOX_PB_LITERAL_NONE)
+    WRITE_SUB (out, 3, literal_encode, &msg->value);
+}
+
+static void
+is_null_encode (const TileboxPbExpression *msg,
+                GByteArray                *out)
+{
+  write_string (out, 1, msg->field);
+}
+
+static void
+operands_encode (const TileboxPbExpression *msg,
+                 GByteArray                *out)
+{
+  WRITE_SUB_ARRAY (out, 1, _tilebox_pb_expression_encode, msg->operands);
+}
+
+void
+_tilebox_pb_expression_encode (const TileboxPbExpression *msg,
+                               GByteArray                *out)
+{
+  switch (msg->kind)
+    {
+    case TILEBOX_PB_EXPRESSION_COMPARISON:
+      WRITE_SUB (out, 1, comparison_encode, msg);
+      break;
+    case TILEBOX_PB_EXPRESSION_IS_NULL:
+      WRITE_SUB (out, 2, is_null_encode, msg);
+      break;
+    case TILEBOX_PB_EXPRESSION_AND:
+      WRITE_SUB (out, 3, operands_encode, msg);
+      break;
+    case TILEBOX_PB_EXPRESSION_OR:
+      WRITE_SUB (out, 4, operands_encode, msg);
+      break;
+    case TILEBOX_PB_EXPRESSION_NOT:
+      if (msg->operands != NULL && msg->operands->len > 0)
+        WRITE_SUB (out, 5, _tilebox_pb_expression_encode, g_ptr_array_index (msg->operands, 0));
+      else
+        _tilebox_pb_write_bytes (out, 5, NULL, 0);
+      break;
+    case TILEBOX_PB_EXPRESSION_NONE:
+    default:
+      break;
+    }
+}
+
+static gboolean expression_read (TileboxPbReader     *r,
+                                 TileboxPbExpression *msg,
+                                 GError             **error);
+
+static gboolean
+comparison_read (TileboxPbReader     *r,
+                 TileboxPbExpression *msg,
+                 GError             **error)
+{
+  TileboxPbReader sub;
+  int rc;
+
+  while ((rc = next_field (r, &comparison_info, error)) > 0)
+    {
+      gboolean ok = TRUE;
+
+      switch (r->field)
+        {
+        case 1: ok = read_string (r, &msg->field, error); break;
+        case 2: ok = read_enum (r, &msg->op, error); break;
+        case 3: ok = READ_SUB (r, literal_read, &msg->value, error); break;
+        }
+      if (!ok)
+        return field_failed (r, &comparison_info, error);
+    }
+  return rc == 0;
+}
+
+static gboolean
+is_null_read (TileboxPbReader     *r,
+              TileboxPbExpression *msg,
+              GError             **error)
+{
+  int rc;
+
+  while ((rc = next_field (r, &is_null_info, error)) > 0)
+    {
+      if (!read_string (r, &msg->field, error))
+        return field_failed (r, &is_null_info, error);
+    }
+  return rc == 0;
+}
+
+static gboolean
+operands_read (TileboxPbReader     *r,
+               TileboxPbExpression *msg,
+               GError             **error)
+{
+  TileboxPbReader sub;
+  int rc;
+
+  while ((rc = next_field (r, &operands_info, error)) > 0)
+    {
+      gboolean ok;
+
+      READ_ELEMENT (ok, r, TileboxPbExpression, expression_read, msg->operands, error);
+      if (!ok)
+        return field_failed (r, &operands_info, error);
+    }
+  return rc == 0;
+}
+
+/* The operand of NOT, merged like any submessage given more than once. */
+static gboolean
+not_read (TileboxPbReader     *r,
+          TileboxPbExpression *msg,
+          GError             **error)
+{
+  if (msg->operands->len == 0)
+    g_ptr_array_add (msg->operands, _tilebox_pb_expression_new (TILEBOX_PB_EXPRESSION_NONE));
+  return expression_read (r, g_ptr_array_index (msg->operands, 0), error);
+}
+
+static gboolean
+expression_read (TileboxPbReader     *r,
+                 TileboxPbExpression *msg,
+                 GError             **error)
+{
+  TileboxPbReader sub;
+  int rc;
+
+  ensure_ptr_array (&msg->operands, _tilebox_pb_expression_free);
+  while ((rc = next_field (r, &expression_info, error)) > 0)
+    {
+      gboolean ok = TRUE;
+
+      /* a oneof: another member replaces what was read before */
+      if ((guint) msg->kind != r->field)
+        {
+          _tilebox_pb_expression_clear (msg);
+          ensure_ptr_array (&msg->operands, _tilebox_pb_expression_free);
+          msg->kind = (TileboxPbExpressionKind) r->field;
+        }
+      switch (r->field)
+        {
+        case 1: ok = READ_SUB (r, comparison_read, msg, error); break;
+        case 2: ok = READ_SUB (r, is_null_read, msg, error); break;
+        case 3:
+        case 4: ok = READ_SUB (r, operands_read, msg, error); break;
+        case 5: ok = READ_SUB (r, not_read, msg, error); break;
+        }
+      if (!ok)
+        return field_failed (r, &expression_info, error);
+    }
+  ensure_string (&msg->field);
+  if (msg->value.kind == TILEBOX_PB_LITERAL_STRING)
+    ensure_string (&msg->value.s);
+  if (msg->value.kind == TILEBOX_PB_LITERAL_BYTES)
+    ensure_gbytes (&msg->value.bytes);
+  return rc == 0;
+}
+
+DEFINE_DECODE (expression, TileboxPbExpression)
+
 void
 _tilebox_pb_query_filters_clear (TileboxPbQueryFilters *msg)
 {
   _tilebox_pb_spatial_filter_clear (&msg->spatial_extent);
+  g_clear_pointer (&msg->expressions, g_ptr_array_unref);
   memset (msg, 0, sizeof *msg);
 }
 
@@ -2018,6 +2305,7 @@ _tilebox_pb_query_filters_encode (const TileboxPbQueryFilters *msg,
     WRITE_SUB (out, 2, _tilebox_pb_id_interval_encode, &msg->datapoint_interval);
   if (msg->has_spatial_extent)
     WRITE_SUB (out, 3, _tilebox_pb_spatial_filter_encode, &msg->spatial_extent);
+  WRITE_SUB_ARRAY (out, 4, _tilebox_pb_expression_encode, msg->expressions);
 }
 
 static gboolean
@@ -2028,6 +2316,7 @@ query_filters_read (TileboxPbReader       *r,
   TileboxPbReader sub;
   int rc;
 
+  ensure_ptr_array (&msg->expressions, _tilebox_pb_expression_free);
   while ((rc = next_field (r, &query_filters_info, error)) > 0)
     {
       gboolean ok = TRUE;
@@ -2050,6 +2339,9 @@ query_filters_read (TileboxPbReader       *r,
         case 3:
           msg->has_spatial_extent = TRUE;
           ok = READ_SUB (r, spatial_filter_read, &msg->spatial_extent, error);
+          break;
+        case 4:
+          READ_ELEMENT (ok, r, TileboxPbExpression, expression_read, msg->expressions, error);
           break;
         }
       if (!ok)
@@ -2091,6 +2383,7 @@ query_request_read (TileboxPbReader       *r,
   int rc;
 
   ensure_id_array (&msg->collection_ids);
+  ensure_ptr_array (&msg->filters.expressions, _tilebox_pb_expression_free);
   while ((rc = next_field (r, &query_request_info, error)) > 0)
     {
       gboolean ok = TRUE;
