@@ -14,37 +14,15 @@
 
 /* --- values of one element, shared by both classes ------------------------ */
 
-/* The enum value name without its type's prefix, the type's name in upper
- * snake case: PROCESSING_LEVEL_L1C of ProcessingLevel is L1C. Compared in
- * place: this runs for every enum value exported. NULL for an unknown
- * number. */
+/* The enum value name without its type's prefix (L1C); NULL for an
+ * unknown number. */
 static const char *
 enum_short_name (const TileboxColumn *column,
                  gint32               number)
 {
   const char *name = column->enum_desc ? _tilebox_desc_enum_value_name (column->enum_desc, number) : NULL;
-  const char *type_name;
-  const char *v;
 
-  if (name == NULL)
-    return NULL;
-
-  type_name = column->enum_desc->name;
-  v = name;
-  for (const char *p = type_name; *p; p++)
-    {
-      if (g_ascii_isupper (*p) && p != type_name)
-        {
-          if (*v != '_')
-            return name;
-          v++;
-        }
-      if (g_ascii_toupper (*p) != *v)
-        return name;
-      v++;
-    }
-
-  return *v == '_' && v[1] != '\0' ? v + 1 : name;
+  return name != NULL ? _tilebox_desc_enum_short_name (column->enum_desc, name) : NULL;
 }
 
 static const char *

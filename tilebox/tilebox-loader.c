@@ -85,7 +85,7 @@ load_new (TileboxDataset  *dataset,
   load->dataset = g_object_ref (dataset);
   load->query = g_object_ref (query);
   _tilebox_query_get_span_ms (query, &load->span_start_ms, &load->span_end_ms);
-  if (!_tilebox_query_to_pb (query, &load->request, error))
+  if (!_tilebox_query_to_pb (query, tilebox_dataset_get_schema (dataset), &load->request, error))
     return NULL;
   load->request.collection_ids = collection_ids (collections);
   load->page_size = tilebox_query_get_page_size (query);

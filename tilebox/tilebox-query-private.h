@@ -7,13 +7,17 @@
 #pragma once
 
 #include "tilebox-query.h"
+#include "tilebox-schema.h"
 #include "tilebox-messages-private.h"
 
 G_BEGIN_DECLS
 
-/* The filters and flags of a QueryRequest, without collections or page.
- * Fails with TILEBOX_ERROR_INVALID_ARGUMENT when the query has no interval. */
+/* The filters and flags of a QueryRequest, without collections or page,
+ * with the field filters checked against the dataset's schema. Fails with
+ * TILEBOX_ERROR_INVALID_ARGUMENT when the query has no interval, or a
+ * filter does not fit the schema or the service's limits. */
 gboolean _tilebox_query_to_pb (TileboxQuery           *self,
+                               TileboxSchema          *schema,
                                TileboxPbQueryRequest  *request,
                                GError                **error);
 

@@ -10,6 +10,8 @@
 
 #include "tilebox-collection-private.h"
 #include "tilebox-error.h"
+#include "tilebox-filter-private.h"
+#include "tilebox-geometry-private.h"
 #include "tilebox-id-interval-private.h"
 #include "tilebox-query-private.h"
 #include "tilebox-time-interval-private.h"
@@ -45,6 +47,10 @@ struct _TileboxQuery
   guint64 limit;
   guint max_parallel;
   GPtrArray *collections;
+  GPtrArray *filters;             /* TileboxFilter* */
+  GBytes *spatial_wkb;            /* normalized, or NULL */
+  TileboxSpatialMode spatial_mode;
+  TileboxCoordinateSystem coordinate_system;
 };
 
 enum {
@@ -77,6 +83,8 @@ tilebox_query_finalize (GObject *object)
   g_clear_pointer (&self->time_interval, tilebox_time_interval_unref);
   g_clear_pointer (&self->id_interval, tilebox_id_interval_unref);
   g_ptr_array_unref (self->collections);
+  g_ptr_array_unref (self->filters);
+  g_clear_pointer (&self->spatial_wkb, g_bytes_unref);
 
   G_OBJECT_CLASS (tilebox_query_parent_class)->finalize (object);
 }
@@ -242,6 +250,7 @@ static void
 tilebox_query_init (TileboxQuery *self)
 {
   self->max_parallel = 1;
+  self->filters = g_ptr_array_new_with_free_func ((GDestroyNotify) tilebox_filter_unref);
   self->collections = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
@@ -519,8 +528,348 @@ tilebox_query_get_collections (TileboxQuery *self)
   return collections;
 }
 
+/**
+ * tilebox_query_add_filter:
+ * @self: a query
+ * @filter: a condition on the datapoints' fields
+ *
+ * Adds a condition that every datapoint loaded must meet: the query loads
+ * the datapoints for which all its filters hold. The fields and values of
+ * the filter are checked against the dataset's schema when the query is
+ * sent; see [struct@Tilebox.Filter] for what fits, and the limits.
+ *
+ * ```c
+ * g_autoptr(TileboxFilter) clear =
+ *   tilebox_filter_new_parse ("cloud_cover < 20", &error);
+ * tilebox_query_add_filter (query, clear);
+ * ```
+ */
+void
+tilebox_query_add_filter (TileboxQuery  *self,
+                          TileboxFilter *filter)
+{
+  g_return_if_fail (TILEBOX_IS_QUERY (self));
+  g_return_if_fail (filter != NULL);
+
+  g_ptr_array_add (self->filters, tilebox_filter_ref (filter));
+}
+
+/**
+ * tilebox_query_clear_filters:
+ * @self: a query
+ *
+ * Removes the filters added with [method@Tilebox.Query.add_filter].
+ */
+void
+tilebox_query_clear_filters (TileboxQuery *self)
+{
+  g_return_if_fail (TILEBOX_IS_QUERY (self));
+
+  g_ptr_array_set_size (self->filters, 0);
+}
+
+/**
+ * tilebox_query_get_filters:
+ * @self: a query
+ *
+ * The filters added to the query, in the order they were added.
+ *
+ * Returns: (transfer container) (element-type TileboxFilter): the filters
+ */
+GPtrArray *
+tilebox_query_get_filters (TileboxQuery *self)
+{
+  GPtrArray *filters;
+
+  g_return_val_if_fail (TILEBOX_IS_QUERY (self), NULL);
+
+  filters = g_ptr_array_new_full (self->filters->len, (GDestroyNotify) tilebox_filter_unref);
+  for (guint i = 0; i < self->filters->len; i++)
+    g_ptr_array_add (filters, tilebox_filter_ref (g_ptr_array_index (self->filters, i)));
+  return filters;
+}
+
+static gboolean
+spatial_args_valid (TileboxSpatialMode      mode,
+                    TileboxCoordinateSystem coordinate_system)
+{
+  return (mode == TILEBOX_SPATIAL_MODE_INTERSECTS || mode == TILEBOX_SPATIAL_MODE_CONTAINS) &&
+         (coordinate_system == TILEBOX_COORDINATE_SYSTEM_CARTESIAN ||
+          coordinate_system == TILEBOX_COORDINATE_SYSTEM_SPHERICAL);
+}
+
+static void
+take_spatial_filter (TileboxQuery            *self,
+                     GBytes                  *wkb,
+                     TileboxSpatialMode       mode,
+                     TileboxCoordinateSystem  coordinate_system)
+{
+  g_clear_pointer (&self->spatial_wkb, g_bytes_unref);
+  self->spatial_wkb = wkb;
+  self->spatial_mode = mode;
+  self->coordinate_system = coordinate_system;
+}
+
+/* A geometry given by the caller that does not read is their mistake. */
+static void
+as_invalid_argument (GError **error)
+{
+  if (error != NULL && *error != NULL && (*error)->domain == TILEBOX_ERROR)
+    (*error)->code = TILEBOX_ERROR_INVALID_ARGUMENT;
+}
+
+/**
+ * tilebox_query_set_spatial_filter:
+ * @self: a query
+ * @wkb: a geometry as WKB (ISO WKB or EWKB, either byte order), with
+ *   longitude and latitude as x and y
+ * @mode: whether datapoints must intersect the geometry or lie within it
+ * @coordinate_system: whether edges are straight on the map or great circles
+ * @error: return location for a #GError
+ *
+ * Loads only the datapoints whose geometry intersects, or lies within, the
+ * given one. It needs a spatiotemporal dataset, one with a geometry field;
+ * the mode and the coordinate system are always sent as given. Replaces an
+ * earlier spatial filter.
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ *   (%TILEBOX_ERROR_INVALID_ARGUMENT) if @wkb is not a geometry
+ */
+gboolean
+tilebox_query_set_spatial_filter (TileboxQuery             *self,
+                                  GBytes                   *wkb,
+                                  TileboxSpatialMode        mode,
+                                  TileboxCoordinateSystem   coordinate_system,
+                                  GError                  **error)
+{
+  GBytes *normal;
+  gsize len;
+  const guint8 *data;
+
+  g_return_val_if_fail (TILEBOX_IS_QUERY (self), FALSE);
+  g_return_val_if_fail (wkb != NULL, FALSE);
+  g_return_val_if_fail (spatial_args_valid (mode, coordinate_system), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  data = g_bytes_get_data (wkb, &len);
+  normal = _tilebox_wkb_normalize (data, len, error);
+  if (normal == NULL)
+    {
+      as_invalid_argument (error);
+      g_prefix_error (error, _("Invalid spatial filter: "));
+      return FALSE;
+    }
+  take_spatial_filter (self, normal, mode, coordinate_system);
+  return TRUE;
+}
+
+/**
+ * tilebox_query_set_spatial_filter_wkt:
+ * @self: a query
+ * @wkt: a geometry as WKT, such as `POLYGON ((16 48, 17 48, 17 49, 16 49, 16 48))`
+ * @mode: whether datapoints must intersect the geometry or lie within it
+ * @coordinate_system: whether edges are straight on the map or great circles
+ * @error: return location for a #GError
+ *
+ * Like [method@Tilebox.Query.set_spatial_filter], with the geometry as
+ * well-known text (an EWKT `SRID=4326;` prefix is accepted).
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ *   (%TILEBOX_ERROR_INVALID_ARGUMENT, naming the position) if @wkt does not read
+ */
+gboolean
+tilebox_query_set_spatial_filter_wkt (TileboxQuery             *self,
+                                      const char               *wkt,
+                                      TileboxSpatialMode        mode,
+                                      TileboxCoordinateSystem   coordinate_system,
+                                      GError                  **error)
+{
+  GBytes *wkb;
+
+  g_return_val_if_fail (TILEBOX_IS_QUERY (self), FALSE);
+  g_return_val_if_fail (wkt != NULL, FALSE);
+  g_return_val_if_fail (spatial_args_valid (mode, coordinate_system), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  wkb = _tilebox_wkt_to_wkb (wkt, error);
+  if (wkb == NULL)
+    {
+      as_invalid_argument (error);
+      g_prefix_error (error, _("Invalid spatial filter: "));
+      return FALSE;
+    }
+  take_spatial_filter (self, wkb, mode, coordinate_system);
+  return TRUE;
+}
+
+/**
+ * tilebox_query_set_spatial_filter_geojson:
+ * @self: a query
+ * @geojson: a GeoJSON geometry object, such as
+ *   `{"type": "Point", "coordinates": [16.4, 48.2]}`
+ * @mode: whether datapoints must intersect the geometry or lie within it
+ * @coordinate_system: whether edges are straight on the map or great circles
+ * @error: return location for a #GError
+ *
+ * Like [method@Tilebox.Query.set_spatial_filter], with the geometry as
+ * GeoJSON text.
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ *   (%TILEBOX_ERROR_INVALID_ARGUMENT) if @geojson is not a GeoJSON geometry
+ */
+gboolean
+tilebox_query_set_spatial_filter_geojson (TileboxQuery             *self,
+                                          const char               *geojson,
+                                          TileboxSpatialMode        mode,
+                                          TileboxCoordinateSystem   coordinate_system,
+                                          GError                  **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) json_error = NULL;
+  GBytes *wkb;
+
+  g_return_val_if_fail (TILEBOX_IS_QUERY (self), FALSE);
+  g_return_val_if_fail (geojson != NULL, FALSE);
+  g_return_val_if_fail (spatial_args_valid (mode, coordinate_system), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  node = json_from_string (geojson, &json_error);
+  if (node == NULL)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("Invalid spatial filter: the GeoJSON does not read: %s"),
+                   json_error != NULL ? json_error->message : _("no JSON value"));
+      return FALSE;
+    }
+  wkb = _tilebox_geojson_to_wkb (node, error);
+  if (wkb == NULL)
+    {
+      as_invalid_argument (error);
+      g_prefix_error (error, _("Invalid spatial filter: "));
+      return FALSE;
+    }
+  take_spatial_filter (self, wkb, mode, coordinate_system);
+  return TRUE;
+}
+
+/**
+ * tilebox_query_clear_spatial_filter:
+ * @self: a query
+ *
+ * Removes the spatial filter.
+ */
+void
+tilebox_query_clear_spatial_filter (TileboxQuery *self)
+{
+  g_return_if_fail (TILEBOX_IS_QUERY (self));
+
+  take_spatial_filter (self, NULL, 0, 0);
+}
+
+/**
+ * tilebox_query_get_spatial_filter:
+ * @self: a query
+ * @mode: (out) (optional): the mode
+ * @coordinate_system: (out) (optional): the coordinate system
+ *
+ * The spatial filter's geometry, as little-endian ISO WKB without an SRID,
+ * and how it is applied.
+ *
+ * Returns: (transfer none) (nullable): the geometry, or %NULL without a
+ *   spatial filter (then @mode and @coordinate_system are left alone)
+ */
+GBytes *
+tilebox_query_get_spatial_filter (TileboxQuery            *self,
+                                  TileboxSpatialMode      *mode,
+                                  TileboxCoordinateSystem *coordinate_system)
+{
+  g_return_val_if_fail (TILEBOX_IS_QUERY (self), NULL);
+
+  if (self->spatial_wkb == NULL)
+    return NULL;
+  if (mode != NULL)
+    *mode = self->spatial_mode;
+  if (coordinate_system != NULL)
+    *coordinate_system = self->coordinate_system;
+  return self->spatial_wkb;
+}
+
+static gboolean
+has_geometry_field (TileboxSchema *schema)
+{
+  for (guint i = 0; i < tilebox_schema_get_n_fields (schema); i++)
+    if (tilebox_field_get_field_type (tilebox_schema_get_field (schema, i)) == TILEBOX_FIELD_TYPE_GEOMETRY)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+filters_to_pb (TileboxQuery           *self,
+               TileboxSchema          *schema,
+               TileboxPbQueryFilters  *filters,
+               GError                **error)
+{
+  guint nodes = 0;
+
+  if (self->filters->len > TILEBOX_FILTER_MAX_TOP_LEVEL)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("The query has %u filters, more than the %u the service takes; "
+                     "combine some with AND"),
+                   self->filters->len, TILEBOX_FILTER_MAX_TOP_LEVEL);
+      return FALSE;
+    }
+
+  filters->expressions = g_ptr_array_new_with_free_func (_tilebox_pb_expression_free);
+  for (guint i = 0; i < self->filters->len; i++)
+    {
+      TileboxFilter *filter = g_ptr_array_index (self->filters, i);
+      TileboxPbExpression *expression;
+
+      if (_tilebox_filter_get_depth (filter) > TILEBOX_FILTER_MAX_DEPTH)
+        {
+          g_autofree char *text = tilebox_filter_to_string (filter);
+
+          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                       _("The filter “%s” is nested %u deep, more than the %u the service takes"),
+                       text, _tilebox_filter_get_depth (filter), TILEBOX_FILTER_MAX_DEPTH);
+          return FALSE;
+        }
+      nodes += _tilebox_filter_get_n_nodes (filter);
+      if (nodes > TILEBOX_FILTER_MAX_NODES)
+        {
+          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                       _("The query's filters have more than the %u conditions and operators "
+                         "the service takes"),
+                       TILEBOX_FILTER_MAX_NODES);
+          return FALSE;
+        }
+      expression = _tilebox_filter_to_pb (filter, schema, error);
+      if (expression == NULL)
+        return FALSE;
+      g_ptr_array_add (filters->expressions, expression);
+    }
+
+  if (self->spatial_wkb != NULL)
+    {
+      if (!has_geometry_field (schema))
+        {
+          g_set_error_literal (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                               _("The dataset has no geometry field, so a spatial filter cannot apply; "
+                                 "spatial filters need a spatiotemporal dataset"));
+          return FALSE;
+        }
+      filters->has_spatial_extent = TRUE;
+      filters->spatial_extent.geometry_wkb = g_bytes_ref (self->spatial_wkb);
+      filters->spatial_extent.mode = self->spatial_mode;
+      filters->spatial_extent.coordinate_system = self->coordinate_system;
+    }
+  return TRUE;
+}
+
 gboolean
 _tilebox_query_to_pb (TileboxQuery           *self,
+                      TileboxSchema          *schema,
                       TileboxPbQueryRequest  *request,
                       GError                **error)
 {
@@ -542,6 +891,8 @@ _tilebox_query_to_pb (TileboxQuery           *self,
       request->filters.has_datapoint_interval = TRUE;
       _tilebox_id_interval_to_pb (self->id_interval, &request->filters.datapoint_interval);
     }
+  if (!filters_to_pb (self, schema, &request->filters, error))
+    return FALSE;
   request->skip_data = self->skip_data;
 
   return TRUE;

@@ -13,6 +13,7 @@
 #include <glib-object.h>
 #include "tilebox-version.h"
 #include "tilebox-collection.h"
+#include "tilebox-filter.h"
 #include "tilebox-id-interval.h"
 #include "tilebox-time-interval.h"
 
@@ -62,6 +63,37 @@ guint                tilebox_query_get_max_parallel  (TileboxQuery        *self)
 TILEBOX_AVAILABLE_IN_ALL
 void                 tilebox_query_set_max_parallel  (TileboxQuery        *self,
                                                       guint                max_parallel);
+TILEBOX_AVAILABLE_IN_ALL
+void                 tilebox_query_add_filter        (TileboxQuery        *self,
+                                                      TileboxFilter       *filter);
+TILEBOX_AVAILABLE_IN_ALL
+void                 tilebox_query_clear_filters     (TileboxQuery        *self);
+TILEBOX_AVAILABLE_IN_ALL
+GPtrArray           *tilebox_query_get_filters       (TileboxQuery        *self);
+TILEBOX_AVAILABLE_IN_ALL
+gboolean             tilebox_query_set_spatial_filter (TileboxQuery            *self,
+                                                       GBytes                  *wkb,
+                                                       TileboxSpatialMode       mode,
+                                                       TileboxCoordinateSystem  coordinate_system,
+                                                       GError                 **error);
+TILEBOX_AVAILABLE_IN_ALL
+gboolean             tilebox_query_set_spatial_filter_wkt (TileboxQuery            *self,
+                                                           const char              *wkt,
+                                                           TileboxSpatialMode       mode,
+                                                           TileboxCoordinateSystem  coordinate_system,
+                                                           GError                 **error);
+TILEBOX_AVAILABLE_IN_ALL
+gboolean             tilebox_query_set_spatial_filter_geojson (TileboxQuery            *self,
+                                                               const char              *geojson,
+                                                               TileboxSpatialMode       mode,
+                                                               TileboxCoordinateSystem  coordinate_system,
+                                                               GError                 **error);
+TILEBOX_AVAILABLE_IN_ALL
+void                 tilebox_query_clear_spatial_filter (TileboxQuery          *self);
+TILEBOX_AVAILABLE_IN_ALL
+GBytes              *tilebox_query_get_spatial_filter (TileboxQuery            *self,
+                                                       TileboxSpatialMode      *mode,
+                                                       TileboxCoordinateSystem *coordinate_system);
 TILEBOX_AVAILABLE_IN_ALL
 void                 tilebox_query_add_collection    (TileboxQuery        *self,
                                                       TileboxCollection   *collection);

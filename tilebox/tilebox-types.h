@@ -110,4 +110,70 @@ typedef enum {
   TILEBOX_FIELD_TYPE_LATLONALT,
 } TileboxFieldType;
 
+/**
+ * TileboxFilterOp:
+ * @TILEBOX_FILTER_OP_EQ: equal (`=`)
+ * @TILEBOX_FILTER_OP_NE: not equal (`<>`)
+ * @TILEBOX_FILTER_OP_LT: less than (`<`)
+ * @TILEBOX_FILTER_OP_LE: less than or equal (`<=`)
+ * @TILEBOX_FILTER_OP_GT: greater than (`>`)
+ * @TILEBOX_FILTER_OP_GE: greater than or equal (`>=`)
+ *
+ * The comparison of a [struct@Tilebox.Filter] between a field and a value.
+ */
+typedef enum {
+  TILEBOX_FILTER_OP_EQ = 1,
+  TILEBOX_FILTER_OP_NE,
+  TILEBOX_FILTER_OP_LT,
+  TILEBOX_FILTER_OP_LE,
+  TILEBOX_FILTER_OP_GT,
+  TILEBOX_FILTER_OP_GE,
+} TileboxFilterOp;
+
+/**
+ * TileboxFilterKind:
+ * @TILEBOX_FILTER_KIND_COMPARISON: a field compared with a value
+ * @TILEBOX_FILTER_KIND_IS_NULL: a field is absent
+ * @TILEBOX_FILTER_KIND_AND: all operands hold
+ * @TILEBOX_FILTER_KIND_OR: any operand holds
+ * @TILEBOX_FILTER_KIND_NOT: the one operand does not hold
+ *
+ * What a node of a [struct@Tilebox.Filter] is.
+ */
+typedef enum {
+  TILEBOX_FILTER_KIND_COMPARISON = 1,
+  TILEBOX_FILTER_KIND_IS_NULL,
+  TILEBOX_FILTER_KIND_AND,
+  TILEBOX_FILTER_KIND_OR,
+  TILEBOX_FILTER_KIND_NOT,
+} TileboxFilterKind;
+
+/**
+ * TileboxSpatialMode:
+ * @TILEBOX_SPATIAL_MODE_INTERSECTS: datapoints whose geometry intersects the
+ *   filter geometry
+ * @TILEBOX_SPATIAL_MODE_CONTAINS: datapoints whose geometry lies wholly
+ *   within the filter geometry
+ *
+ * How a spatial filter compares a datapoint's geometry with its own.
+ */
+typedef enum {
+  TILEBOX_SPATIAL_MODE_INTERSECTS = 1,
+  TILEBOX_SPATIAL_MODE_CONTAINS,
+} TileboxSpatialMode;
+
+/**
+ * TileboxCoordinateSystem:
+ * @TILEBOX_COORDINATE_SYSTEM_CARTESIAN: longitude and latitude as plane
+ *   coordinates: edges are straight lines on a flat map
+ * @TILEBOX_COORDINATE_SYSTEM_SPHERICAL: edges are great circles on the
+ *   sphere, so geometries crossing the antimeridian or a pole work
+ *
+ * The geometry in which a spatial filter is evaluated.
+ */
+typedef enum {
+  TILEBOX_COORDINATE_SYSTEM_CARTESIAN = 1,
+  TILEBOX_COORDINATE_SYSTEM_SPHERICAL,
+} TileboxCoordinateSystem;
+
 G_END_DECLS

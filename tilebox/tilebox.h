@@ -14,6 +14,7 @@
 #include "tilebox-error.h"
 #include "tilebox-time-interval.h"
 #include "tilebox-id-interval.h"
+#include "tilebox-filter.h"
 #include "tilebox-query.h"
 #include "tilebox-schema.h"
 #include "tilebox-datapoints.h"

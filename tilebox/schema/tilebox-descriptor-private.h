@@ -131,7 +131,13 @@ const TileboxDescField *_tilebox_desc_message_find_field_by_name (const TileboxD
 
 const char *_tilebox_desc_enum_value_name (const TileboxDescEnum *enum_desc,
                                            gint32                 number); /* NULL if unknown */
-/* Added: FALSE if the enum has no value with that name. */
+/* Added: the value name without the enum type's prefix (L1C for
+ * PROCESSING_LEVEL_L1C of ProcessingLevel), pointing into `name`; `name`
+ * itself when it has no such prefix. */
+const char *_tilebox_desc_enum_short_name (const TileboxDescEnum *enum_desc,
+                                           const char            *name);
+/* Added: the number of a value given its full name or its short name (a
+ * full name wins); FALSE if the enum has no such value. */
 gboolean _tilebox_desc_enum_value_number (const TileboxDescEnum *enum_desc,
                                           const char            *name,
                                           gint32                *number);

@@ -1247,11 +1247,40 @@ _tilebox_desc_enum_value_name (const TileboxDescEnum *enum_desc,
   return NULL;
 }
 
+/* The value name without its type's prefix, the type's name in upper
+ * snake case: PROCESSING_LEVEL_L1C of ProcessingLevel is L1C. Compared in
+ * place (this runs for every enum value exported): returns a pointer into
+ * `name`, or `name` itself when it does not carry the prefix. */
+const char *
+_tilebox_desc_enum_short_name (const TileboxDescEnum *enum_desc,
+                               const char            *name)
+{
+  const char *type_name = enum_desc->name;
+  const char *v = name;
+
+  for (const char *p = type_name; *p; p++)
+    {
+      if (g_ascii_isupper (*p) && p != type_name)
+        {
+          if (*v != '_')
+            return name;
+          v++;
+        }
+      if (g_ascii_toupper (*p) != *v)
+        return name;
+      v++;
+    }
+
+  return *v == '_' && v[1] != '\0' ? v + 1 : name;
+}
+
 gboolean
 _tilebox_desc_enum_value_number (const TileboxDescEnum *enum_desc,
                                  const char            *name,
                                  gint32                *number)
 {
+  const TileboxDescEnumValue *by_short_name = NULL;
+
   g_return_val_if_fail (enum_desc != NULL, FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
 
@@ -1265,8 +1294,15 @@ _tilebox_desc_enum_value_number (const TileboxDescEnum *enum_desc,
             *number = value->number;
           return TRUE;
         }
+      if (by_short_name == NULL && g_str_equal (_tilebox_desc_enum_short_name (enum_desc, value->name), name))
+        by_short_name = value;
     }
-  return FALSE;
+
+  if (by_short_name == NULL)
+    return FALSE;
+  if (number != NULL)
+    *number = by_short_name->number;
+  return TRUE;
 }
 
 const char *
