@@ -56,6 +56,19 @@ const TileboxDemoCollection *_tilebox_demo_get_collections (void);
 gboolean _tilebox_demo_load (TileboxStore *store,
                              GError      **error);
 
+/* Adds a collection of n_datapoints (> 0) generated datapoints to the demo
+ * dataset with slug dataset_slug (one of the TILEBOX_DEMO_*_SLUG, loaded
+ * already), in one transaction. Its datapoints are generated like those of
+ * the demo collections of that dataset and spread over 2025; ids are
+ * derived from the dataset slug and name, so the same call gives the same
+ * collection. NOT_FOUND without the dataset, ALREADY_EXISTS for a name in
+ * use. */
+gboolean _tilebox_demo_add_collection (TileboxStore *store,
+                                       const char   *dataset_slug,
+                                       const char   *name,
+                                       guint         n_datapoints,
+                                       GError      **error);
+
 /* The datapoint id for a datapoint at time_ms whose serialization without
  * id and ingestion_time is content. */
 void _tilebox_demo_derive_datapoint_id (gint64        time_ms,
