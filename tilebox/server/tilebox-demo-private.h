@@ -51,8 +51,9 @@ typedef struct {
 /* The demo collections, in load order, terminated by a zeroed entry. */
 const TileboxDemoCollection *_tilebox_demo_get_collections (void);
 
-/* Loads the demo into the store in one transaction per collection; does
- * nothing when the demo datasets exist already. */
+/* Loads the demo into the store in one transaction, so that it is there
+ * completely or not at all; does nothing when the demo datasets exist
+ * already. */
 gboolean _tilebox_demo_load (TileboxStore *store,
                              GError      **error);
 
