@@ -6,7 +6,11 @@
  * Runs the local server in-process with a per-response latency and pages of
  * 100 datapoints, then measures (wall-clock time):
  *  (b) N collections loaded one after another with blocking calls, against
- *      the same N loaded at once with async calls on one main loop;
+ *      the same N loaded at once with async calls on one main loop, and
+ *      both against the slowest single collection: once for the demo
+ *      collections, whose sizes differ so that the largest bounds the
+ *      concurrent load, and once for N collections of equal size added to
+ *      the demo's weather stations for the benchmark;
  *  (c) one large query paged sequentially, against the same query split
  *      into parallel spans (max-parallel).
  * Usage: bench-load [LATENCY_MS]   (default 100)
@@ -17,9 +21,10 @@
 #include <stdlib.h>
 
 #include "tilebox.h"
+#include "tilebox-demo-private.h"
 #include "tilebox-server-private.h"
 
-static const char *const collections[][2] = {
+static const char *const demo_collections[][2] = {
   { "open_data.copernicus.sentinel2_msi", "S2A_S2MSI1C" },
   { "open_data.copernicus.sentinel2_msi", "S2B_S2MSI1C" },
   { "open_data.copernicus.sentinel2_msi", "S2A_S2MSI2A" },
@@ -29,20 +34,46 @@ static const char *const collections[][2] = {
   { "demo.weather_stations", "berlin" },
   { "demo.weather_stations", "munich" },
 };
-#define N_COLLECTIONS G_N_ELEMENTS (collections)
+#define N_COLLECTIONS G_N_ELEMENTS (demo_collections)
+/* Ten pages of 100 each. */
+#define EQUAL_SIZE 1000
 
 static TileboxCollection *
 open_collection (TileboxClient *client,
-                 guint          i)
+                 const char    *slug,
+                 const char    *name)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TileboxDataset) dataset = tilebox_client_get_dataset (client, collections[i][0], NULL, &error);
+  g_autoptr(TileboxDataset) dataset = tilebox_client_get_dataset (client, slug, NULL, &error);
   TileboxCollection *collection;
 
   g_assert_no_error (error);
-  collection = tilebox_dataset_get_collection (dataset, collections[i][1], NULL, &error);
+  collection = tilebox_dataset_get_collection (dataset, name, NULL, &error);
   g_assert_no_error (error);
   return collection;
+}
+
+/* Adds N_COLLECTIONS weather stations of EQUAL_SIZE readings each to the
+ * server's store and opens them. */
+static void
+open_equal_collections (TileboxServer     *server,
+                        TileboxClient     *client,
+                        TileboxCollection *opened[])
+{
+  for (guint i = 0; i < N_COLLECTIONS; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("bench-%u", i + 1);
+      gboolean added;
+
+      _tilebox_server_lock (server);
+      added = _tilebox_demo_add_collection (_tilebox_server_get_store (server), TILEBOX_DEMO_WEATHER_SLUG, name,
+                                            EQUAL_SIZE, &error);
+      _tilebox_server_unlock (server);
+      g_assert_no_error (error);
+      g_assert_true (added);
+      opened[i] = open_collection (client, TILEBOX_DEMO_WEATHER_SLUG, name);
+    }
 }
 
 static TileboxQuery *
@@ -76,34 +107,18 @@ loaded_cb (GObject      *source,
   state->remaining--;
 }
 
-int
-main (int   argc,
-      char *argv[])
+/* (b) the collections blocking one after another, then all at once,
+ * async on one main loop; prints the figures after `what`. */
+static void
+measure_collections (const char        *what,
+                     TileboxCollection *opened[],
+                     TileboxQuery      *query)
 {
-  guint latency = argc > 1 ? (guint) atoi (argv[1]) : 100;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TileboxClient) client = NULL;
-  g_autoptr(TileboxQuery) query = year_query ();
-  TileboxCollection *opened[N_COLLECTIONS];
-  TileboxServerThread *thread;
-  TileboxServer *server;
-  gint64 start, sequential_us, concurrent_us, slowest_us = 0, parallel_us, paged_us;
+  gint64 start, sequential_us, concurrent_us, slowest_us = 0;
   guint64 sequential_rows = 0;
   Concurrent state = { 0 };
 
-  thread = _tilebox_server_thread_start (TRUE, &error);
-  g_assert_no_error (error);
-  server = _tilebox_server_thread_get_server (thread);
-  _tilebox_server_set_max_page_size (server, 100);
-  client = tilebox_client_new_for_url (_tilebox_server_thread_get_url (thread), NULL, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < N_COLLECTIONS; i++)
-    opened[i] = open_collection (client, i);
-  _tilebox_server_set_latency_ms (server, latency);
-
-  g_print ("Local server, %u ms per response, pages of 100 datapoints\n", latency);
-
-  /* (b) N collections: blocking one after another... */
   start = g_get_monotonic_time ();
   for (guint i = 0; i < N_COLLECTIONS; i++)
     {
@@ -116,7 +131,6 @@ main (int   argc,
     }
   sequential_us = g_get_monotonic_time () - start;
 
-  /* ...and all at once, async on one main loop. */
   state.remaining = N_COLLECTIONS;
   start = g_get_monotonic_time ();
   for (guint i = 0; i < N_COLLECTIONS; i++)
@@ -126,10 +140,42 @@ main (int   argc,
   concurrent_us = g_get_monotonic_time () - start;
   g_assert_cmpuint (state.rows, ==, sequential_rows);
 
-  g_print ("(b) %u collections, %" G_GUINT64_FORMAT " datapoints: sequential blocking %.2f s, "
+  g_print ("(b) %u %s, %" G_GUINT64_FORMAT " datapoints: sequential blocking %.2f s, "
            "concurrent async %.2f s (%.1fx faster; slowest single collection %.2f s, concurrent is %.2fx of it)\n",
-           (guint) N_COLLECTIONS, sequential_rows, sequential_us / 1e6, concurrent_us / 1e6,
+           (guint) N_COLLECTIONS, what, sequential_rows, sequential_us / 1e6, concurrent_us / 1e6,
            (double) sequential_us / concurrent_us, slowest_us / 1e6, (double) concurrent_us / slowest_us);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  guint latency = argc > 1 ? (guint) atoi (argv[1]) : 100;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxClient) client = NULL;
+  g_autoptr(TileboxQuery) query = year_query ();
+  TileboxCollection *opened[N_COLLECTIONS];
+  TileboxCollection *equal[N_COLLECTIONS];
+  TileboxServerThread *thread;
+  TileboxServer *server;
+  gint64 start, parallel_us, paged_us;
+
+  thread = _tilebox_server_thread_start (TRUE, &error);
+  g_assert_no_error (error);
+  server = _tilebox_server_thread_get_server (thread);
+  _tilebox_server_set_max_page_size (server, 100);
+  client = tilebox_client_new_for_url (_tilebox_server_thread_get_url (thread), NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_COLLECTIONS; i++)
+    opened[i] = open_collection (client, demo_collections[i][0], demo_collections[i][1]);
+  open_equal_collections (server, client, equal);
+  _tilebox_server_set_latency_ms (server, latency);
+
+  g_print ("Local server, %u ms per response, pages of 100 datapoints\n", latency);
+
+  /* (b) N collections, of the demo's sizes and of equal size. */
+  measure_collections ("demo collections", opened, query);
+  measure_collections ("equal collections", equal, query);
 
   /* (c) one large query: sequential pages against parallel spans. */
   {
@@ -154,7 +200,10 @@ main (int   argc,
   }
 
   for (guint i = 0; i < N_COLLECTIONS; i++)
-    g_object_unref (opened[i]);
+    {
+      g_object_unref (opened[i]);
+      g_object_unref (equal[i]);
+    }
   g_clear_object (&client);
   _tilebox_server_thread_stop (thread);
 

@@ -10,7 +10,9 @@
 
 #include "tilebox.h"
 #include "tilebox-client-private.h"
+#include "tilebox-demo-private.h"
 #include "tilebox-messages-private.h"
+#include "tilebox-pb-private.h"
 #include "tilebox-server-private.h"
 
 static TileboxServerThread *server_thread;
@@ -826,6 +828,208 @@ test_dataset_without_collections (void)
   g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND);
 }
 
+/* --- a dataset type changed on the server ------------------------------------ */
+
+#define CHANGING_SLUG "test.changing_type"
+/* 2025-01-01T00:00:00Z */
+#define YEAR_START_MS G_GINT64_CONSTANT (1735689600000)
+#define HOUR_MS G_GINT64_CONSTANT (3600000)
+
+static const TileboxDescFieldSpec changing_fields[] = {
+  { "time", TILEBOX_DESC_TYPE_MESSAGE, FALSE, "google.protobuf.Timestamp" },
+  { "id", TILEBOX_DESC_TYPE_MESSAGE, FALSE, "datasets.v1.UUID" },
+  { "ingestion_time", TILEBOX_DESC_TYPE_MESSAGE, FALSE, "google.protobuf.Timestamp" },
+  { "station", TILEBOX_DESC_TYPE_STRING, FALSE, NULL },
+  /* added by the change */
+  { "level", TILEBOX_DESC_TYPE_INT64, FALSE, NULL },
+};
+
+/* Gives the dataset the type made of the first n_fields changing_fields;
+ * the message and its name stay the same. */
+static void
+set_changing_type (TileboxPbDataset *dataset,
+                   gsize             n_fields)
+{
+  _tilebox_pb_annotated_type_clear (&dataset->type);
+  _tilebox_demo_build_type (&dataset->type, "changing_type", TILEBOX_DATASET_KIND_TEMPORAL,
+                            changing_fields, NULL, n_fields);
+  dataset->has_type = TRUE;
+}
+
+/* Stores a datapoint `hour` hours into 2025 with the station and, when
+ * level >= 0, the level; the server adds id and ingestion time. */
+static void
+store_changing_datapoint (const guint8  collection_id[16],
+                          guint         hour,
+                          const char   *station,
+                          gint64        level)
+{
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  TileboxStoreDatapoint datapoint = { { 0 } };
+  TileboxPbTimestamp time;
+  gboolean ok;
+
+  datapoint.time_ms = YEAR_START_MS + hour * HOUR_MS;
+  datapoint.ingestion_time_ns = (datapoint.time_ms + HOUR_MS) * 1000000;
+  time.seconds = datapoint.time_ms / 1000;
+  time.nanos = 0;
+  _tilebox_pb_write_timestamp (data, 1, &time);
+  _tilebox_pb_write_string (data, 4, station);
+  if (level >= 0)
+    _tilebox_pb_write_varint (data, 5, (guint64) level);
+  _tilebox_demo_derive_datapoint_id (datapoint.time_ms, data->data, data->len, datapoint.id);
+  datapoint.data = g_byte_array_free_to_bytes (g_steal_pointer (&data));
+
+  _tilebox_server_lock (server);
+  ok = _tilebox_store_insert_datapoints (_tilebox_server_get_store (server), collection_id, &datapoint, 1,
+                                         FALSE, NULL, NULL, &error);
+  _tilebox_server_unlock (server);
+  g_bytes_unref (datapoint.data);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+}
+
+/* A dataset whose type gains a field on the server: the next get_dataset
+ * in the same process has the field in its schema and its values, while
+ * the dataset fetched before keeps its own schema and decodes the new
+ * datapoints with it, the new field left out. */
+static void
+test_changed_type (void)
+{
+  TileboxPbDataset stored = { 0 };
+  TileboxPbDataset *current;
+  TileboxPbCollectionInfo *info;
+  guint8 collection_id[16];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDataset) old = NULL;
+  g_autoptr(TileboxDataset) changed = NULL;
+  g_autoptr(TileboxCollection) old_readings = NULL;
+  g_autoptr(TileboxCollection) readings = NULL;
+  g_autoptr(TileboxDatapoints) before = NULL;
+  g_autoptr(TileboxDatapoints) after = NULL;
+  g_autoptr(TileboxDatapoints) old_after = NULL;
+  g_autoptr(TileboxDatapoint) first = NULL;
+  g_autoptr(TileboxDatapoint) second = NULL;
+  g_autoptr(TileboxDatapoint) old_second = NULL;
+  g_autoptr(GVariant) level = NULL;
+  g_autoptr(GVariant) levels = NULL;
+  g_autoptr(GVariant) present = NULL;
+  g_autoptr(GVariant) station = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  TileboxSchema *old_schema;
+  TileboxSchema *schema;
+  TileboxField *field;
+  const guint8 *flags;
+  gsize n;
+  gboolean ok;
+
+  /* The dataset, public, with a collection of one datapoint. */
+  _tilebox_store_new_uuid (stored.id.uuid);
+  stored.id.set = TRUE;
+  set_changing_type (&stored, G_N_ELEMENTS (changing_fields) - 1);
+  stored.code_name = g_strdup ("changing_type");
+  stored.name = g_strdup ("Changing type");
+  stored.slug = g_strdup (CHANGING_SLUG);
+  stored.visibility = TILEBOX_VISIBILITY_PUBLIC;
+  _tilebox_store_new_uuid (collection_id);
+  _tilebox_server_lock (server);
+  ok = _tilebox_store_insert_dataset (_tilebox_server_get_store (server), &stored, &error);
+  info = ok ? _tilebox_store_insert_collection (_tilebox_server_get_store (server), stored.id.uuid,
+                                                collection_id, "readings", &error)
+            : NULL;
+  _tilebox_server_unlock (server);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+  _tilebox_pb_collection_info_free (info);
+  store_changing_datapoint (collection_id, 1, "Kiel", -1);
+
+  old = tilebox_client_get_dataset (client, CHANGING_SLUG, NULL, &error);
+  g_assert_no_error (error);
+  old_schema = tilebox_dataset_get_schema (old);
+  g_assert_cmpuint (tilebox_schema_get_n_fields (old_schema), ==, 4);
+  g_assert_null (tilebox_schema_lookup_field (old_schema, "level"));
+  old_readings = collection (old, "readings");
+  before = run (old_readings, query);
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (before), ==, 1);
+  g_assert_null (tilebox_datapoints_get_column (before, "level"));
+
+  /* The server's side: the type gains "level", a datapoint carries it. */
+  _tilebox_server_lock (server);
+  current = _tilebox_store_get_dataset (_tilebox_server_get_store (server), stored.id.uuid, NULL, &error);
+  if (current != NULL)
+    {
+      set_changing_type (current, G_N_ELEMENTS (changing_fields));
+      ok = _tilebox_store_update_dataset (_tilebox_server_get_store (server), current, &error);
+      _tilebox_pb_dataset_free (current);
+    }
+  _tilebox_server_unlock (server);
+  g_assert_no_error (error);
+  g_assert_nonnull (current);
+  g_assert_true (ok);
+  store_changing_datapoint (collection_id, 2, "Kiel", 7);
+
+  /* Fetched again: the new field, in the schema and in the values. */
+  changed = tilebox_client_get_dataset (client, CHANGING_SLUG, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (changed != old);
+  g_assert_cmpstr (tilebox_dataset_get_id (changed), ==, tilebox_dataset_get_id (old));
+  schema = tilebox_dataset_get_schema (changed);
+  g_assert_true (schema != old_schema);
+  g_assert_cmpstr (tilebox_schema_get_type_url (schema), ==, tilebox_schema_get_type_url (old_schema));
+  g_assert_cmpuint (tilebox_schema_get_n_fields (schema), ==, 5);
+  field = tilebox_schema_lookup_field (schema, "level");
+  g_assert_nonnull (field);
+  g_assert_cmpint (tilebox_field_get_field_type (field), ==, TILEBOX_FIELD_TYPE_INT64);
+  g_assert_cmpuint (tilebox_field_get_number (field), ==, 5);
+
+  readings = collection (changed, "readings");
+  after = run (readings, query);
+  g_assert_true (tilebox_datapoints_get_schema (after) == schema);
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (after), ==, 2);
+  levels = tilebox_datapoints_get_column (after, "level");
+  g_assert_nonnull (levels);
+  g_assert_cmpstr (g_variant_get_type_string (levels), ==, "ax");
+  present = tilebox_datapoints_get_presence (after, "level");
+  flags = g_variant_get_fixed_array (present, &n, sizeof (guint8));
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_false (flags[0]);
+  g_assert_true (flags[1]);
+  first = tilebox_datapoints_get_datapoint (after, 0);
+  g_assert_false (tilebox_datapoint_has_field (first, "level"));
+  second = tilebox_datapoints_get_datapoint (after, 1);
+  level = tilebox_datapoint_get_field (second, "level");
+  g_assert_nonnull (level);
+  g_assert_cmpint (g_variant_get_int64 (level), ==, 7);
+  json = tilebox_datapoint_to_json (second);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json), "level"), ==, 7);
+
+  /* The dataset fetched before the change keeps its schema, unchanged,
+   * and reads the new datapoint without the field it does not know. */
+  g_assert_true (tilebox_dataset_get_schema (old) == old_schema);
+  g_assert_cmpuint (tilebox_schema_get_n_fields (old_schema), ==, 4);
+  g_assert_null (tilebox_schema_lookup_field (old_schema, "level"));
+  g_assert_true (tilebox_datapoints_get_schema (before) == old_schema);
+  old_after = run (old_readings, query);
+  g_assert_true (tilebox_datapoints_get_schema (old_after) == old_schema);
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (old_after), ==, 2);
+  g_assert_null (tilebox_datapoints_get_column (old_after, "level"));
+  old_second = tilebox_datapoints_get_datapoint (old_after, 1);
+  g_assert_cmpstr (tilebox_datapoint_get_id (old_second), ==, tilebox_datapoint_get_id (second));
+  g_assert_false (tilebox_datapoint_has_field (old_second, "level"));
+  g_assert_null (tilebox_datapoint_get_field (old_second, "level"));
+  station = tilebox_datapoint_get_field (old_second, "station");
+  g_assert_cmpstr (g_variant_get_string (station, NULL), ==, "Kiel");
+
+  _tilebox_server_lock (server);
+  ok = _tilebox_store_delete_dataset (_tilebox_server_get_store (server), stored.id.uuid, &error);
+  _tilebox_server_unlock (server);
+  g_assert_no_error (error);
+  g_assert_true (ok);
+  _tilebox_pb_dataset_clear (&stored);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -865,6 +1069,7 @@ main (int   argc,
   g_test_add_func ("/query/dataset-without-collections", test_dataset_without_collections);
   g_test_add_func ("/query/builder", test_query_builder);
   g_test_add_func ("/query/datapoint-views", test_datapoint_views);
+  g_test_add_func ("/query/changed-type-is-picked-up", test_changed_type);
 
   ret = g_test_run ();
 

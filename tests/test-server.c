@@ -1560,6 +1560,57 @@ test_demo_all_or_nothing (void)
   g_assert_cmpint (count_rows (store, "SELECT count (*) FROM collections"), ==, 8);
 }
 
+/* A collection added to a demo dataset: its datapoints at distinct times
+ * spread over 2025, for every demo dataset (Sentinel-2 names without a
+ * product type too), in one transaction. */
+static void
+test_demo_add_collection (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxStore) store = _tilebox_store_open (NULL, &error);
+  const char *const slugs[] = { TILEBOX_DEMO_SENTINEL2_SLUG, TILEBOX_DEMO_ERS_SLUG, TILEBOX_DEMO_WEATHER_SLUG };
+
+  g_assert_no_error (error);
+  g_assert_true (_tilebox_demo_load (store, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (slugs); i++)
+    {
+      g_autofree char *sql = NULL;
+      TileboxPbDataset *dataset;
+      TileboxPbCollectionInfo *info;
+
+      g_assert_true (_tilebox_demo_add_collection (store, slugs[i], "extra", 1000, &error));
+      g_assert_no_error (error);
+      dataset = _tilebox_store_get_dataset (store, NULL, slugs[i], &error);
+      g_assert_no_error (error);
+      info = _tilebox_store_get_collection_by_name (store, dataset->id.uuid, "extra", TRUE, TRUE, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (info->count, ==, 1000);
+      g_assert_cmpint (info->availability.start.seconds, >=, DEMO_START_S);
+      g_assert_cmpint (info->availability.end.seconds, <, DEMO_START_S + 365 * 86400);
+      g_assert_cmpint (info->availability.end.seconds - info->availability.start.seconds, >, 300 * 86400);
+      sql = g_strdup_printf ("SELECT count (DISTINCT d.time_ms) FROM datapoints d "
+                             "JOIN collections c ON c.id = d.collection_id "
+                             "JOIN datasets s ON s.id = c.dataset_id "
+                             "WHERE c.name = 'extra' AND s.slug = '%s'", slugs[i]);
+      g_assert_cmpint (count_rows (store, sql), ==, 1000);
+
+      g_assert_false (_tilebox_demo_add_collection (store, slugs[i], "extra", 10, &error));
+      g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_ALREADY_EXISTS);
+      g_clear_error (&error);
+      _tilebox_pb_collection_info_free (info);
+      _tilebox_pb_dataset_free (dataset);
+    }
+  g_assert_cmpint (count_rows (store, "SELECT count (*) FROM datapoints"), ==, 7750 + 3000);
+
+  g_assert_false (_tilebox_demo_add_collection (store, "demo.nothing", "extra", 10, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (sqlite3_get_autocommit (_tilebox_store_get_db (store)));
+  g_assert_cmpint (count_rows (store, "SELECT count (*) FROM collections"), ==, 8 + 3);
+}
+
 /* --- DataAccessService -------------------------------------------------------- */
 
 #define DATA_ACCESS_SERVICE "/datasets.v1.DataAccessService/"
@@ -3172,6 +3223,7 @@ main (int   argc,
   g_test_add_func ("/server/store/versions", test_store_versions);
   g_test_add_func ("/server/store/failed-commit", test_store_failed_commit);
   g_test_add_func ("/server/demo/all-or-nothing", test_demo_all_or_nothing);
+  g_test_add_func ("/server/demo/add-collection", test_demo_add_collection);
   g_test_add_func ("/server/program/run", test_program);
   g_test_add_func ("/server/program/persistence", test_program_persistence);
   g_test_add_func ("/server/program/page-size", test_program_page_size);

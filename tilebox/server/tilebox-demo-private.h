@@ -51,10 +51,24 @@ typedef struct {
 /* The demo collections, in load order, terminated by a zeroed entry. */
 const TileboxDemoCollection *_tilebox_demo_get_collections (void);
 
-/* Loads the demo into the store in one transaction per collection; does
- * nothing when the demo datasets exist already. */
+/* Loads the demo into the store in one transaction, so that it is there
+ * completely or not at all; does nothing when the demo datasets exist
+ * already. */
 gboolean _tilebox_demo_load (TileboxStore *store,
                              GError      **error);
+
+/* Adds a collection of n_datapoints (> 0) generated datapoints to the demo
+ * dataset with slug dataset_slug (one of the TILEBOX_DEMO_*_SLUG, loaded
+ * already), in one transaction. Its datapoints are generated like those of
+ * the demo collections of that dataset and spread over 2025; ids are
+ * derived from the dataset slug and name, so the same call gives the same
+ * collection. NOT_FOUND without the dataset, ALREADY_EXISTS for a name in
+ * use. */
+gboolean _tilebox_demo_add_collection (TileboxStore *store,
+                                       const char   *dataset_slug,
+                                       const char   *name,
+                                       guint         n_datapoints,
+                                       GError      **error);
 
 /* The datapoint id for a datapoint at time_ms whose serialization without
  * id and ingestion_time is content. */

@@ -341,7 +341,8 @@ generate_sentinel2 (GRand      *rand,
 {
   static const char bands[] = "CDEFGHJKLMNPQRSTUVWX";
   g_autofree char *platform = g_strndup (collection, 3);
-  const char *product_type = strchr (collection, '_') + 1;
+  const char *underscore = strchr (collection, '_');
+  const char *product_type = underscore != NULL ? underscore + 1 : collection;
   gboolean l1c = g_str_has_suffix (collection, "1C");
   double lat = round_to (g_rand_double_range (rand, -56.0, 72.0), 1000.0);
   double dlon = round_to (1.0 / cos (lat * G_PI / 180.0), 1000.0);
@@ -462,8 +463,14 @@ load_collection (TileboxStore                *store,
   else
     {
       generator = generate_weather;
-      /* berlin hourly, munich every two hours, on the hour */
-      stride_ms = g_str_equal (spec->name, "berlin") ? HOUR_MS : 2 * HOUR_MS;
+      /* berlin hourly, munich every two hours, on the hour; any other
+       * station (_tilebox_demo_add_collection) spread over the year */
+      if (g_str_equal (spec->name, "berlin"))
+        stride_ms = HOUR_MS;
+      else if (g_str_equal (spec->name, "munich"))
+        stride_ms = 2 * HOUR_MS;
+      else
+        stride_ms = DEMO_YEAR_MS / spec->count;
       jitter = FALSE;
     }
 
@@ -647,6 +654,31 @@ _tilebox_demo_load (TileboxStore *store,
     return TRUE;
 
 fail:
+  _tilebox_store_rollback (store);
+  return FALSE;
+}
+
+gboolean
+_tilebox_demo_add_collection (TileboxStore *store,
+                              const char   *dataset_slug,
+                              const char   *name,
+                              guint         n_datapoints,
+                              GError      **error)
+{
+  const TileboxDemoCollection spec = { dataset_slug, name, n_datapoints };
+  g_autofree char *key = g_strdup_printf ("dataset/%s", dataset_slug);
+  TileboxPbId dataset_id;
+
+  g_return_val_if_fail (name != NULL, FALSE);
+  g_return_val_if_fail (n_datapoints > 0, FALSE);
+
+  /* One transaction: a failure leaves no empty collection behind. */
+  demo_uuid (key, &dataset_id);
+  if (!_tilebox_store_begin (store, error))
+    return FALSE;
+  if (load_collection (store, &spec, &dataset_id, error) && _tilebox_store_commit (store, error))
+    return TRUE;
+
   _tilebox_store_rollback (store);
   return FALSE;
 }
