@@ -29,7 +29,7 @@ python3 build-aux/test-summary.py _build-sanitize "sanitizers" || true
 #    clang's libFuzzer, for a short while each.
 [ -f _build-fuzz/build.ninja ] || \
   CC=clang meson setup _build-fuzz -Dfuzzing=true -Dintrospection=false -Dtests=true
-for target in pb columns geometry; do
+for target in pb columns geometry filter; do
   meson compile -C _build-fuzz "fuzz-$target"
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus-$target/* "$corpus"/

@@ -48,6 +48,21 @@ try {
     } catch (e) {
         check(e.matches(Tilebox.Error, Tilebox.Error.NOT_FOUND), `NOT_FOUND, got ${e}`);
     }
+    const clear = Tilebox.Filter.new_parse("cloud_cover < 20 AND processing_level = 'L1C'");
+    check(clear.get_kind() === Tilebox.FilterKind.AND, 'a parsed filter is an AND');
+    const cover = Tilebox.Filter.new_compare('cloud_cover', Tilebox.FilterOp.LT, new GLib.Variant('d', 20));
+    check(cover.equal(clear.get_operand(0)) === false, 'an integer and a double literal differ');
+    check(cover.to_string() === 'cloud_cover < 20.0', `to_string, got ${cover.to_string()}`);
+    const s2a = s2.get_collection('S2A_S2MSI1C', null);
+    const query = Tilebox.Query.new();
+    query.set_time_interval(Tilebox.TimeInterval.new_parse('2025-01-01', '2026-01-01'));
+    query.add_filter(cover);
+    query.set_spatial_filter_wkt('POLYGON ((-180 -90, 180 -90, 180 90, -180 90, -180 -90))',
+        Tilebox.SpatialMode.INTERSECTS, Tilebox.CoordinateSystem.CARTESIAN);
+    const clearOnes = s2a.query(query, null);
+    const covers = clearOnes.get_column('cloud_cover').deepUnpack();
+    check(covers.length > 0 && covers.every(c => c < 20), `${covers.length} rows under 20% cloud`);
+
     print(`ok: ${datasets.length} datasets, ${collections.length} Sentinel-2 collections`);
 } catch (e) {
     printerr(e);

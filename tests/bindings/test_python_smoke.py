@@ -123,6 +123,38 @@ class LocalServerTest(unittest.TestCase):
         self.assertNotIn("error", result)
         self.assertEqual(result["datapoints"].get_ids(), readings.get_ids())
 
+    def test_filters(self):
+        client = Tilebox.Client.new_for_url(self.url, None)
+        berlin = client.get_dataset("demo.weather_stations", None).get_collection("berlin", None)
+        query = Tilebox.Query.new()
+        query.set_time_interval(Tilebox.TimeInterval.new_parse("2025-01-01", "2025-01-02"))
+
+        # From CQL2 text, evaluated by the server: rows 9 and 19 lack humidity.
+        query.add_filter(Tilebox.Filter.new_parse("humidity IS NULL"))
+        missing = berlin.query(query, None)
+        self.assertEqual(missing.get_n_rows(), 2)
+        self.assertEqual(missing.get_presence("humidity").unpack(), [False, False])
+
+        # Node by node, with a GLib.Variant value; NOT of a comparison
+        # leaves out the rows where the field is absent.
+        query.clear_filters()
+        warm = Tilebox.Filter.new_compare("humidity", Tilebox.FilterOp.GT, GLib.Variant("d", 50.0))
+        not_warm = Tilebox.Filter.new_not(warm)
+        self.assertEqual(not_warm.to_string(), "NOT humidity > 50.0")
+        query.add_filter(not_warm)
+        rows = berlin.query(query, None)
+        self.assertTrue(all(rows.get_presence("humidity").unpack()))
+        self.assertTrue(all(v <= 50.0 for v in rows.get_column("humidity").unpack()))
+
+        # A filter that does not fit the schema: a GLib.Error before sending.
+        query.clear_filters()
+        query.add_filter(Tilebox.Filter.new_parse("tags = 'hourly'"))
+        with self.assertRaises(GLib.Error) as caught:
+            berlin.query(query, None)
+        self.assertTrue(caught.exception.matches(Tilebox.error_quark(), Tilebox.Error.INVALID_ARGUMENT))
+        with self.assertRaises(GLib.Error):
+            Tilebox.Filter.new_parse("humidity >")
+
     def test_errors_are_glib_errors_in_the_tilebox_domain(self):
         client = Tilebox.Client.new_for_url(self.url, None)
         with self.assertRaises(GLib.Error) as caught:
