@@ -21,6 +21,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _TileboxLoad TileboxLoad;
+
 /* collections: TileboxCollection* of `dataset`, at least one. */
 TileboxDatapoints *_tilebox_load            (TileboxDataset       *dataset,
                                              GPtrArray            *collections,

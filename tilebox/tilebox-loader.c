@@ -21,25 +21,35 @@
 
 typedef struct _Parallel Parallel;
 
+/* Where a load stands: what it has received and where the next page
+ * starts. A page that is not handed out goes back to where it was. */
 typedef struct {
+  guint64 datapoints;            /* received, in all pages */
+  guint pages;
+  guint64 bytes;
+  gboolean has_last_id;
+  guint8 last_id[16];            /* of the last datapoint received */
+  gboolean has_next;
+  TileboxPbPagination next;
+} LoadPosition;
+
+struct _TileboxLoad
+{
   TileboxDataset *dataset;
   Parallel *parent;              /* a part of a parallel load, or NULL */
   guint part;                    /* its index there */
   TileboxQuery *query;           /* for progress */
   gint64 span_start_ms;
   gint64 span_end_ms;
-  guint64 bytes;
-  TileboxColumns *columns;
+  TileboxColumns *columns;       /* received and not yet handed out */
   TileboxPbQueryRequest request; /* collections, filters, skip_data; page set per request */
   guint page_size;
   guint64 limit;
-  gboolean has_next;
-  TileboxPbPagination next;
-  guint pages;
-} Load;
+  LoadPosition at;
+};
 
 static void
-load_free (Load *load)
+load_free (TileboxLoad *load)
 {
   g_clear_object (&load->dataset);
   g_clear_object (&load->query);
@@ -48,7 +58,7 @@ load_free (Load *load)
   g_free (load);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TileboxLoad, load_free)
 
 static GArray *
 collection_ids (GPtrArray *collections)
@@ -74,20 +84,22 @@ new_columns (TileboxDataset  *dataset,
   return _tilebox_columns_new (_tilebox_schema_get_pool (schema), tilebox_schema_get_type_url (schema), error);
 }
 
-static Load *
+/* Reads the query now; collections may be NULL until set. */
+static TileboxLoad *
 load_new (TileboxDataset  *dataset,
           GPtrArray       *collections,
           TileboxQuery    *query,
           GError         **error)
 {
-  g_autoptr(Load) load = g_new0 (Load, 1);
+  g_autoptr(TileboxLoad) load = g_new0 (TileboxLoad, 1);
 
   load->dataset = g_object_ref (dataset);
   load->query = g_object_ref (query);
   _tilebox_query_get_span_ms (query, &load->span_start_ms, &load->span_end_ms);
   if (!_tilebox_query_to_pb (query, &load->request, error))
     return NULL;
-  load->request.collection_ids = collection_ids (collections);
+  if (collections != NULL)
+    load->request.collection_ids = collection_ids (collections);
   load->page_size = tilebox_query_get_page_size (query);
   load->limit = tilebox_query_get_limit (query);
   load->columns = new_columns (dataset, error);
@@ -97,22 +109,24 @@ load_new (TileboxDataset  *dataset,
   return g_steal_pointer (&load);
 }
 
+/* Done once a page said there is no next one, or at the limit. */
 static gboolean
-load_done (Load *load)
+load_done (TileboxLoad *load)
 {
-  return !load->has_next || (load->limit > 0 && load->columns->n_rows >= load->limit);
+  return (load->at.pages > 0 && !load->at.has_next) || (load->limit > 0 && load->at.datapoints >= load->limit);
 }
 
-/* The next page's request: the service's next page, or the first one. */
+/* The next page's request: where the last page said the next one starts
+ * (or where the load was told to start), or the first page. */
 static GByteArray *
-page_request (Load *load)
+page_request (TileboxLoad *load)
 {
   GByteArray *out = g_byte_array_new ();
 
-  load->request.has_page = load->has_next || load->page_size > 0 || load->limit > 0;
+  load->request.has_page = load->at.has_next || load->page_size > 0 || load->limit > 0;
   memset (&load->request.page, 0, sizeof load->request.page);
-  if (load->has_next)
-    load->request.page = load->next;
+  if (load->at.has_next)
+    load->request.page = load->at.next;
   else if (load->page_size > 0)
     {
       load->request.page.has_limit = TRUE;
@@ -122,7 +136,7 @@ page_request (Load *load)
   /* Never ask for more than the query still wants. */
   if (load->limit > 0)
     {
-      guint64 wanted = load->limit - load->columns->n_rows;
+      guint64 wanted = load->limit - load->at.datapoints;
 
       if (!load->request.page.has_limit || (guint64) load->request.page.limit > wanted)
         {
@@ -138,33 +152,35 @@ page_request (Load *load)
 /* How far through the interval the load is: the last id's time relative to
  * the interval; 1 when done, and never a division by zero. */
 static double
-load_fraction (Load *load)
+load_fraction (TileboxLoad *load)
 {
-  const TileboxColumn *ids;
   gint64 last_ms;
 
   if (load_done (load))
     return 1.0;
-  ids = _tilebox_columns_lookup (load->columns, "id");
-  if (ids == NULL || load->columns->n_rows == 0 || load->span_end_ms <= load->span_start_ms)
+  if (!load->at.has_last_id || load->span_end_ms <= load->span_start_ms)
     return 0.0;
 
-  last_ms = _tilebox_uuid_time_ms (_tilebox_column_element (ids, load->columns->n_rows - 1));
+  last_ms = _tilebox_uuid_time_ms (load->at.last_id);
   return (double) (last_ms - load->span_start_ms) / (double) (load->span_end_ms - load->span_start_ms);
 }
 
-static void parallel_progress (Parallel *parallel,
-                               Load     *part);
+static void parallel_progress (Parallel    *parallel,
+                               TileboxLoad *part);
 
-/* Appends a page's datapoints; runs where the caller waits. */
+/* Appends a page's datapoints to the columns and moves the load past the
+ * page; runs where the caller waits. On failure the load's position is
+ * unchanged (the columns may hold some rows of the page). */
 static gpointer
 parse_page (GBytes   *body,
             gpointer  data,
             GError  **error)
 {
-  Load *load = data;
+  TileboxLoad *load = data;
   g_auto(TileboxPbQueryResultPage) page = { 0 };
   TileboxSchema *schema = tilebox_dataset_get_schema (load->dataset);
+  const TileboxColumn *ids;
+  guint n;
 
   /* Values are slices of the body: nothing is copied before decoding. */
   if (!_tilebox_pb_query_result_page_decode_bytes (&page, body, error))
@@ -179,26 +195,7 @@ parse_page (GBytes   *body,
                    tilebox_schema_get_type_url (schema));
       return NULL;
     }
-
-  _tilebox_columns_reserve (load->columns, page.values->len);
-  for (guint i = 0; i < page.values->len; i++)
-    {
-      GBytes *value = g_ptr_array_index (page.values, i);
-
-      if (load->limit > 0 && load->columns->n_rows >= load->limit)
-        break;
-      if (!_tilebox_columns_append (load->columns, g_bytes_get_data (value, NULL), g_bytes_get_size (value), error))
-        {
-          g_prefix_error (error, _("Datapoint %u of page %u: "), i + 1, load->pages + 1);
-          return NULL;
-        }
-    }
-
-  load->pages++;
-  load->bytes += g_bytes_get_size (body);
-  load->has_next = page.has_next_page;
-  load->next = page.next_page;
-  if (load->has_next && !load->next.starting_after.set)
+  if (page.has_next_page && !page.next_page.starting_after.set)
     {
       /* A next page that does not say where it starts would repeat this one. */
       g_set_error_literal (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
@@ -206,19 +203,93 @@ parse_page (GBytes   *body,
       return NULL;
     }
 
+  /* No more than the limit, should the service send more than asked for. */
+  n = page.values->len;
+  if (load->limit > 0 && load->limit - load->at.datapoints < n)
+    n = (guint) (load->limit - load->at.datapoints);
+
+  _tilebox_columns_reserve (load->columns, n);
+  for (guint i = 0; i < n; i++)
+    {
+      GBytes *value = g_ptr_array_index (page.values, i);
+
+      if (!_tilebox_columns_append (load->columns, g_bytes_get_data (value, NULL), g_bytes_get_size (value), error))
+        {
+          g_prefix_error (error, _("Datapoint %u of page %u: "), i + 1, load->at.pages + 1);
+          return NULL;
+        }
+    }
+
+  ids = _tilebox_columns_lookup (load->columns, "id");
+  if (n > 0 && ids != NULL && ids->kind == TILEBOX_COLUMN_UUID)
+    {
+      memcpy (load->at.last_id, _tilebox_column_element (ids, load->columns->n_rows - 1), 16);
+      load->at.has_last_id = TRUE;
+    }
+  load->at.datapoints += n;
+  load->at.pages++;
+  load->at.bytes += g_bytes_get_size (body);
+  load->at.has_next = page.has_next_page;
+  load->at.next = page.next_page;
+
   if (load->parent != NULL)
     parallel_progress (load->parent, load);
   else
-    _tilebox_query_emit_progress (load->query, load->columns->n_rows, load->pages, load->bytes,
+    _tilebox_query_emit_progress (load->query, load->at.datapoints, load->at.pages, load->at.bytes,
                                   load_fraction (load));
   return load;
 }
 
 static TileboxRpc *
-load_rpc (Load *load)
+load_rpc (TileboxLoad *load)
 {
   return _tilebox_client_get_rpc (_tilebox_dataset_get_client (load->dataset));
 }
+
+/* Hands out the datapoints received since the last hand-out. */
+static TileboxDatapoints *
+load_take (TileboxLoad *load)
+{
+  TileboxDatapoints *datapoints = _tilebox_datapoints_new (tilebox_dataset_get_schema (load->dataset), load->columns);
+
+  g_clear_pointer (&load->columns, _tilebox_columns_unref);
+  return datapoints;
+}
+
+/* --- one request, the step both drivers repeat ------------------------------ */
+
+/* Asks for the next page and appends it to the columns. Blocking. */
+static gboolean
+load_page (TileboxLoad   *load,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  return _tilebox_rpc_invoke (load_rpc (load), TILEBOX_DATA_ACCESS_SERVICE, "Query",
+                              page_request (load), parse_page, load, cancellable, error) != NULL;
+}
+
+/* The same on the caller's thread-default main context. The load must
+ * stay alive until the callback. */
+static void
+load_page_async (TileboxLoad         *load,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  _tilebox_rpc_invoke_async (load_rpc (load), load->dataset, load_page_async,
+                             TILEBOX_DATA_ACCESS_SERVICE, "Query", page_request (load),
+                             parse_page, load, NULL, NULL, cancellable, callback, user_data);
+}
+
+static gboolean
+load_page_finish (TileboxLoad   *load,
+                  GAsyncResult  *result,
+                  GError       **error)
+{
+  return _tilebox_rpc_invoke_finish (load->dataset, load_page_async, result, error) != NULL;
+}
+
+/* --- a whole load, page after page ------------------------------------------ */
 
 static TileboxDatapoints *
 load_sequential (TileboxDataset  *dataset,
@@ -227,35 +298,19 @@ load_sequential (TileboxDataset  *dataset,
                  GCancellable    *cancellable,
                  GError         **error)
 {
-  g_autoptr(Load) load = load_new (dataset, collections, query, error);
+  g_autoptr(TileboxLoad) load = load_new (dataset, collections, query, error);
 
   if (load == NULL)
     return NULL;
 
   do
     {
-      if (_tilebox_rpc_invoke (load_rpc (load), TILEBOX_DATA_ACCESS_SERVICE, "Query",
-                               page_request (load), parse_page, load, cancellable, error) == NULL)
+      if (!load_page (load, cancellable, error))
         return NULL;
     }
   while (!load_done (load));
 
-  return _tilebox_datapoints_new (tilebox_dataset_get_schema (dataset), load->columns);
-}
-
-static void load_page_cb (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data);
-
-static void
-load_next_page (GTask *task)
-{
-  Load *load = g_task_get_task_data (task);
-
-  _tilebox_rpc_invoke_async (load_rpc (load), load->dataset, load_next_page,
-                             TILEBOX_DATA_ACCESS_SERVICE, "Query", page_request (load),
-                             parse_page, load, NULL, NULL,
-                             g_task_get_cancellable (task), load_page_cb, g_object_ref (task));
+  return load_take (load);
 }
 
 static void
@@ -264,10 +319,10 @@ load_page_cb (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Load *load = g_task_get_task_data (task);
+  TileboxLoad *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (_tilebox_rpc_invoke_finish (source, load_next_page, result, &error) == NULL)
+  if (!load_page_finish (load, result, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -275,12 +330,11 @@ load_page_cb (GObject      *source,
 
   if (!load_done (load))
     {
-      load_next_page (task);
+      load_page_async (load, g_task_get_cancellable (task), load_page_cb, g_object_ref (task));
       return;
     }
 
-  g_task_return_pointer (task, _tilebox_datapoints_new (tilebox_dataset_get_schema (load->dataset), load->columns),
-                         g_object_unref);
+  g_task_return_pointer (task, load_take (load), g_object_unref);
 }
 
 static void
@@ -297,23 +351,20 @@ load_sequential_async (TileboxDataset      *dataset,
 {
   g_autoptr(GTask) task = g_task_new (source_object, cancellable, callback, user_data);
   g_autoptr(GError) error = NULL;
-  Load *load;
+  TileboxLoad *load;
 
   g_task_set_source_tag (task, source_tag);
   load = load_new (dataset, collections, query, &error);
-  if (load != NULL)
-    {
-      load->parent = parent;
-      load->part = part;
-    }
   if (load == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  load->parent = parent;
+  load->part = part;
   g_task_set_task_data (task, load, (GDestroyNotify) load_free);
 
-  load_next_page (task);
+  load_page_async (load, cancellable, load_page_cb, g_object_ref (task));
 }
 
 
@@ -439,17 +490,17 @@ plan_parts (GPtrArray    *collections,
 
 /* Records a part's page and reports the whole load's progress. */
 static void
-parallel_progress (Parallel *parallel,
-                   Load     *part)
+parallel_progress (Parallel    *parallel,
+                   TileboxLoad *part)
 {
   PartProgress *slot = &parallel->progress[part->part];
   guint64 datapoints = 0, bytes = 0;
   guint pages = 0;
   double fraction = 0;
 
-  slot->datapoints = part->columns->n_rows;
-  slot->pages = part->pages;
-  slot->bytes = part->bytes;
+  slot->datapoints = part->at.datapoints;
+  slot->pages = part->at.pages;
+  slot->bytes = part->at.bytes;
   slot->fraction = load_fraction (part);
   for (guint i = 0; i < parallel->n_parts; i++)
     {
@@ -475,7 +526,7 @@ part_done_cb (GObject      *source,
 {
   Parallel *parallel = user_data;
   GTask *part_task = G_TASK (result);
-  Load *part = g_task_get_task_data (part_task);
+  TileboxLoad *part = g_task_get_task_data (part_task);
   GError *error = NULL;
   TileboxDatapoints *datapoints = g_task_propagate_pointer (part_task, &error);
   g_autoptr(GTask) task = NULL;
