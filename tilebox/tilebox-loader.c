@@ -48,8 +48,8 @@ struct _TileboxLoad
   LoadPosition at;
 };
 
-static void
-load_free (TileboxLoad *load)
+void
+_tilebox_load_free (TileboxLoad *load)
 {
   g_clear_object (&load->dataset);
   g_clear_object (&load->query);
@@ -58,7 +58,7 @@ load_free (TileboxLoad *load)
   g_free (load);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TileboxLoad, load_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TileboxLoad, _tilebox_load_free)
 
 static GArray *
 collection_ids (GPtrArray *collections)
@@ -84,12 +84,11 @@ new_columns (TileboxDataset  *dataset,
   return _tilebox_columns_new (_tilebox_schema_get_pool (schema), tilebox_schema_get_type_url (schema), error);
 }
 
-/* Reads the query now; collections may be NULL until set. */
-static TileboxLoad *
-load_new (TileboxDataset  *dataset,
-          GPtrArray       *collections,
-          TileboxQuery    *query,
-          GError         **error)
+TileboxLoad *
+_tilebox_load_new (TileboxDataset  *dataset,
+                   GPtrArray       *collections,
+                   TileboxQuery    *query,
+                   GError         **error)
 {
   g_autoptr(TileboxLoad) load = g_new0 (TileboxLoad, 1);
 
@@ -298,7 +297,7 @@ load_sequential (TileboxDataset  *dataset,
                  GCancellable    *cancellable,
                  GError         **error)
 {
-  g_autoptr(TileboxLoad) load = load_new (dataset, collections, query, error);
+  g_autoptr(TileboxLoad) load = _tilebox_load_new (dataset, collections, query, error);
 
   if (load == NULL)
     return NULL;
@@ -354,7 +353,7 @@ load_sequential_async (TileboxDataset      *dataset,
   TileboxLoad *load;
 
   g_task_set_source_tag (task, source_tag);
-  load = load_new (dataset, collections, query, &error);
+  load = _tilebox_load_new (dataset, collections, query, &error);
   if (load == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -362,11 +361,209 @@ load_sequential_async (TileboxDataset      *dataset,
     }
   load->parent = parent;
   load->part = part;
-  g_task_set_task_data (task, load, (GDestroyNotify) load_free);
+  g_task_set_task_data (task, load, (GDestroyNotify) _tilebox_load_free);
 
   load_page_async (load, cancellable, load_page_cb, g_object_ref (task));
 }
 
+
+/* --- a load handed out page by page --------------------------------------- */
+
+gboolean
+_tilebox_load_has_collections (TileboxLoad *load)
+{
+  return load->request.collection_ids != NULL;
+}
+
+void
+_tilebox_load_set_collections (TileboxLoad *load,
+                               GPtrArray   *collections)
+{
+  g_clear_pointer (&load->request.collection_ids, g_array_unref);
+  load->request.collection_ids = collection_ids (collections);
+}
+
+void
+_tilebox_load_set_start_after (TileboxLoad  *load,
+                               const guint8  id[16])
+{
+  memset (&load->at.next, 0, sizeof load->at.next);
+  load->at.has_next = id != NULL;
+  load->at.has_last_id = id != NULL;
+  if (id == NULL)
+    return;
+
+  load->at.next.has_limit = load->page_size > 0;
+  load->at.next.limit = load->page_size;
+  load->at.next.starting_after.set = TRUE;
+  memcpy (load->at.next.starting_after.uuid, id, 16);
+  memcpy (load->at.last_id, id, 16);
+}
+
+gboolean
+_tilebox_load_is_done (TileboxLoad *load)
+{
+  return load_done (load);
+}
+
+gboolean
+_tilebox_load_get_last_id (TileboxLoad *load,
+                           guint8       id[16])
+{
+  if (load->at.has_last_id)
+    memcpy (id, load->at.last_id, 16);
+  return load->at.has_last_id;
+}
+
+/* Readies the columns for the next page, noting where the load stands. */
+static gboolean
+next_page_begin (TileboxLoad   *load,
+                 LoadPosition  *before,
+                 GError       **error)
+{
+  *before = load->at;
+  if (load->columns == NULL)
+    load->columns = new_columns (load->dataset, error);
+  return load->columns != NULL;
+}
+
+/* A page that is not handed out is as if never received. */
+static void
+next_page_fail (TileboxLoad        *load,
+                const LoadPosition *before)
+{
+  load->at = *before;
+  g_clear_pointer (&load->columns, _tilebox_columns_unref);
+}
+
+/* Pages without datapoints are skipped; only the last one can be empty. */
+static gboolean
+next_page_wanted (TileboxLoad *load)
+{
+  return load->columns->n_rows == 0 && !load_done (load);
+}
+
+static TileboxDatapoints *
+next_page_take (TileboxLoad *load)
+{
+  return load->columns->n_rows > 0 ? load_take (load) : NULL;
+}
+
+gboolean
+_tilebox_load_next_page (TileboxLoad        *load,
+                         TileboxDatapoints **page,
+                         GCancellable       *cancellable,
+                         GError            **error)
+{
+  LoadPosition before;
+
+  g_return_val_if_fail (_tilebox_load_has_collections (load), FALSE);
+
+  *page = NULL;
+  if (load_done (load))
+    return TRUE;
+  if (!next_page_begin (load, &before, error))
+    return FALSE;
+
+  do
+    {
+      if (!load_page (load, cancellable, error))
+        {
+          next_page_fail (load, &before);
+          return FALSE;
+        }
+    }
+  while (next_page_wanted (load));
+
+  *page = next_page_take (load);
+  return TRUE;
+}
+
+typedef struct {
+  TileboxLoad *load;             /* the caller's */
+  LoadPosition before;
+} NextPage;
+
+static void
+next_page_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  NextPage *next = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!load_page_finish (next->load, result, &error))
+    {
+      next_page_fail (next->load, &next->before);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (next_page_wanted (next->load))
+    {
+      load_page_async (next->load, g_task_get_cancellable (task), next_page_cb, g_object_ref (task));
+      return;
+    }
+
+  g_task_return_pointer (task, next_page_take (next->load), g_object_unref);
+}
+
+void
+_tilebox_load_next_page_async (TileboxLoad         *load,
+                               gpointer             source_object,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  NextPage *next;
+  GError *error = NULL;
+
+  g_return_if_fail (_tilebox_load_has_collections (load));
+
+  task = g_task_new (source_object, cancellable, callback, user_data);
+  next = g_new0 (NextPage, 1);
+  g_task_set_source_tag (task, _tilebox_load_next_page_async);
+  g_task_set_task_data (task, next, g_free);
+  /* The load has moved past a page once it is received: it must reach the
+   * caller even if the cancellable fires in the meantime. */
+  g_task_set_check_cancellable (task, FALSE);
+  next->load = load;
+
+  if (load_done (load))
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  if (!next_page_begin (load, &next->before, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  load_page_async (load, cancellable, next_page_cb, g_object_ref (task));
+}
+
+gboolean
+_tilebox_load_next_page_finish (GAsyncResult       *result,
+                                TileboxDatapoints **page,
+                                GError            **error)
+{
+  GTask *task = G_TASK (result);
+
+  g_return_val_if_fail (g_task_get_source_tag (task) == _tilebox_load_next_page_async, FALSE);
+
+  /* NULL is a result here too: the load is done. */
+  if (g_task_had_error (task))
+    {
+      *page = NULL;
+      g_task_propagate_pointer (task, error);
+      return FALSE;
+    }
+  *page = g_task_propagate_pointer (task, NULL);
+  return TRUE;
+}
 
 /* --- parallel range loading ----------------------------------------------- */
 
