@@ -12,6 +12,7 @@ import Tilebox from 'gi://Tilebox?version=1';
 Gio._promisify(Tilebox.Client.prototype, 'list_datasets_async', 'list_datasets_finish');
 Gio._promisify(Tilebox.Client.prototype, 'get_dataset_async', 'get_dataset_finish');
 Gio._promisify(Tilebox.Dataset.prototype, 'list_collections_async', 'list_collections_finish');
+Gio._promisify(Tilebox.QueryCursor.prototype, 'next_async', 'next_finish');
 Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish_utf8');
 
 function check(condition, what) {
@@ -42,13 +43,32 @@ try {
     const collections = await s2.list_collections_async(null);
     check(collections.map(c => c.name).includes('S2A_S2MSI1C'), 'S2A_S2MSI1C listed');
 
+    const berlin = client.get_dataset('demo.weather_stations', null).get_collection('berlin', null);
+    const query = Tilebox.Query.new();
+    query.set_time_interval(Tilebox.TimeInterval.new_parse('2025-01-01', '2025-01-02'));
+    query.set_page_size(10);
+    const cursor = berlin.query_pages(query);
+    const ids = [];
+    for (let page = cursor.next(null); page !== null; page = cursor.next(null))
+        ids.push(...page.get_ids());
+    check(ids.length === 24 && cursor.n_pages === 3 && cursor.done, 'a day of readings in pages of 10');
+    check(cursor.position === ids[23], 'the position is the last id delivered');
+
+    const resumed = berlin.query_pages(query);
+    resumed.set_position(ids[9]);
+    const rest = [];
+    for (let page = await resumed.next_async(null); page !== null; page = await resumed.next_async(null))
+        rest.push(...page.get_ids());
+    check(rest.join() === ids.slice(10).join(), 'a resumed cursor continues after its position');
+
     try {
         await client.get_dataset_async('no_such.dataset', null);
         check(false, 'an unknown dataset fails');
     } catch (e) {
         check(e.matches(Tilebox.Error, Tilebox.Error.NOT_FOUND), `NOT_FOUND, got ${e}`);
     }
-    print(`ok: ${datasets.length} datasets, ${collections.length} Sentinel-2 collections`);
+    print(`ok: ${datasets.length} datasets, ${collections.length} Sentinel-2 collections, ` +
+          `${cursor.n_pages} pages`);
 } catch (e) {
     printerr(e);
     status = 1;
