@@ -786,6 +786,533 @@ test_datapoint_views (void)
   g_assert_cmpstr (json_object_get_string_member (object, "station"), ==, g_variant_get_string (station, NULL));
 }
 
+/* --- page by page ----------------------------------------------------------- */
+
+static void
+append_ids (GPtrArray         *ids,
+            TileboxDatapoints *page)
+{
+  g_auto(GStrv) page_ids = tilebox_datapoints_get_ids (page);
+
+  for (guint i = 0; page_ids[i] != NULL; i++)
+    g_ptr_array_add (ids, g_strdup (page_ids[i]));
+}
+
+static void
+assert_same_ids (GPtrArray  *ids,
+                 char      **expected)
+{
+  g_assert_cmpuint (ids->len, ==, g_strv_length (expected));
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (ids, i), ==, expected[i]);
+}
+
+/* Reads a cursor to its end, blocking, adding the ids of its pages. */
+static void
+read_to_end (TileboxQueryCursor *cursor,
+             GPtrArray          *ids)
+{
+  while (TRUE)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TileboxDatapoints) page = tilebox_query_cursor_next (cursor, NULL, &error);
+
+      g_assert_no_error (error);
+      if (page == NULL)
+        break;
+      g_assert_cmpuint (tilebox_datapoints_get_n_rows (page), >, 0);
+      append_ids (ids, page);
+    }
+  g_assert_true (tilebox_query_cursor_is_done (cursor));
+}
+
+static TileboxDatapoints *
+next_page_async (TileboxQueryCursor  *cursor,
+                 GError             **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tilebox_query_cursor_next_async (cursor, NULL, store_result_cb, &result);
+  return tilebox_query_cursor_next_finish (cursor, wait_for (&result), error);
+}
+
+/* Pages of 100 make up exactly the whole result: each page its own
+ * datapoints, one request each, progress after each, and nothing more
+ * once done. The cursor keeps the query as it was when made. */
+static void
+test_cursor_pages (void)
+{
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) all = run (s2a, query);
+  g_auto(GStrv) all_ids = tilebox_datapoints_get_ids (all);
+  g_autoptr(TileboxQueryCursor) cursor = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(TileboxDatapoints) after_end = NULL;
+  g_autoptr(GError) error = NULL;
+  Progress progress = { 0, 0, 0, 0, 0.0, TRUE, TRUE };
+  guint before;
+
+  tilebox_query_set_page_size (query, 100);
+  g_signal_connect (query, "progress", G_CALLBACK (progress_cb), &progress);
+  cursor = tilebox_collection_query_pages (s2a, query);
+  tilebox_query_set_page_size (query, 7);
+  tilebox_query_set_limit (query, 5);
+
+  g_assert_false (tilebox_query_cursor_is_done (cursor));
+  g_assert_cmpuint (tilebox_query_cursor_get_n_pages (cursor), ==, 0);
+  g_assert_null (tilebox_query_cursor_get_position (cursor));
+
+  before = _tilebox_server_get_request_count (server);
+  while (TRUE)
+    {
+      g_autoptr(TileboxDatapoints) page = tilebox_query_cursor_next (cursor, NULL, &error);
+      g_auto(GStrv) page_ids = NULL;
+
+      g_assert_no_error (error);
+      if (page == NULL)
+        break;
+      page_ids = tilebox_datapoints_get_ids (page);
+      g_assert_cmpuint (tilebox_datapoints_get_n_rows (page), ==, 100);
+      g_assert_true (tilebox_datapoints_get_schema (page) == tilebox_dataset_get_schema (sentinel2));
+      g_assert_cmpuint (tilebox_query_cursor_get_n_pages (cursor), ==, ids->len / 100 + 1);
+      g_assert_cmpstr (tilebox_query_cursor_get_position (cursor), ==, page_ids[99]);
+      append_ids (ids, page);
+      g_assert_cmpuint (tilebox_query_cursor_get_n_datapoints (cursor), ==, ids->len);
+    }
+
+  g_assert_cmpuint (_tilebox_server_get_request_count (server) - before, ==, 30);
+  g_assert_true (tilebox_query_cursor_is_done (cursor));
+  g_assert_cmpuint (tilebox_query_cursor_get_n_pages (cursor), ==, 30);
+  g_assert_cmpuint (tilebox_query_cursor_get_n_datapoints (cursor), ==, 3000);
+  assert_same_ids (ids, all_ids);
+  g_assert_cmpuint (progress.emissions, ==, 30);
+  g_assert_cmpuint (progress.pages, ==, 30);
+  g_assert_cmpuint (progress.datapoints, ==, 3000);
+  g_assert_true (progress.monotonic);
+  g_assert_cmpfloat (progress.fraction, ==, 1.0);
+
+  /* Done: NULL without an error, and nothing sent. */
+  before = _tilebox_server_get_request_count (server);
+  after_end = tilebox_query_cursor_next (cursor, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (after_end);
+  g_assert_cmpuint (_tilebox_server_get_request_count (server), ==, before);
+}
+
+/* The async form gives the same pages, with the properties notified; a
+ * dataset cursor over all collections lists them on its first page. */
+static void
+test_cursor_async (void)
+{
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxQuery) everything = year_query ();
+  g_autoptr(TileboxDatapoints) all = run (s2a, query);
+  g_autoptr(TileboxDatapoints) merged = NULL;
+  g_auto(GStrv) all_ids = tilebox_datapoints_get_ids (all);
+  g_auto(GStrv) merged_ids = NULL;
+  g_autoptr(TileboxQueryCursor) cursor = NULL;
+  g_autoptr(TileboxQueryCursor) dataset_cursor = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) dataset_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(TileboxDatapoints) after_end = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *position = NULL;
+  guint64 n_datapoints = 0;
+  guint pages_notified = 0, done_notified = 0, n_pages = 0;
+  gboolean done = FALSE;
+
+  tilebox_query_set_page_size (query, 100);
+  cursor = tilebox_collection_query_pages (s2a, query);
+  g_signal_connect (cursor, "notify::n-pages", G_CALLBACK (count_cb), &pages_notified);
+  g_signal_connect (cursor, "notify::done", G_CALLBACK (count_cb), &done_notified);
+  while (TRUE)
+    {
+      g_autoptr(TileboxDatapoints) page = next_page_async (cursor, &error);
+
+      g_assert_no_error (error);
+      if (page == NULL)
+        break;
+      g_assert_cmpuint (tilebox_datapoints_get_n_rows (page), ==, 100);
+      append_ids (ids, page);
+    }
+  assert_same_ids (ids, all_ids);
+  g_assert_cmpuint (pages_notified, ==, 30);
+  g_assert_cmpuint (done_notified, ==, 1);
+  g_object_get (cursor, "done", &done, "n-pages", &n_pages, "n-datapoints", &n_datapoints,
+                "position", &position, NULL);
+  g_assert_true (done);
+  g_assert_cmpuint (n_pages, ==, 30);
+  g_assert_cmpuint (n_datapoints, ==, 3000);
+  g_assert_cmpstr (position, ==, all_ids[2999]);
+
+  after_end = next_page_async (cursor, &error);
+  g_assert_no_error (error);
+  g_assert_null (after_end);
+
+  merged = tilebox_dataset_query (sentinel2, everything, NULL, &error);
+  g_assert_no_error (error);
+  merged_ids = tilebox_datapoints_get_ids (merged);
+  tilebox_query_set_page_size (everything, 700);
+  dataset_cursor = tilebox_dataset_query_pages (sentinel2, everything, &error);
+  g_assert_no_error (error);
+  while (TRUE)
+    {
+      g_autoptr(TileboxDatapoints) page = next_page_async (dataset_cursor, &error);
+
+      g_assert_no_error (error);
+      if (page == NULL)
+        break;
+      append_ids (dataset_ids, page);
+    }
+  assert_same_ids (dataset_ids, merged_ids);
+  g_assert_cmpuint (tilebox_query_cursor_get_n_pages (dataset_cursor), ==, 9);
+}
+
+/* Two pages, then a new cursor from the position kept: together exactly
+ * the whole result. The same across the collections of a dataset. */
+static void
+test_cursor_resume (void)
+{
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxQuery) everything = year_query ();
+  g_autoptr(TileboxDatapoints) all = run (s2a, query);
+  g_autoptr(TileboxDatapoints) merged = NULL;
+  g_auto(GStrv) all_ids = tilebox_datapoints_get_ids (all);
+  g_auto(GStrv) merged_ids = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) dataset_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *position = NULL;
+  g_autofree char *dataset_position = NULL;
+
+  tilebox_query_set_page_size (query, 100);
+  {
+    g_autoptr(TileboxQueryCursor) first = tilebox_collection_query_pages (s2a, query);
+
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(TileboxDatapoints) page = tilebox_query_cursor_next (first, NULL, &error);
+
+        g_assert_no_error (error);
+        append_ids (ids, page);
+      }
+    position = g_strdup (tilebox_query_cursor_get_position (first));
+  }
+  g_assert_cmpstr (position, ==, all_ids[199]);
+
+  {
+    g_autoptr(TileboxQueryCursor) rest = tilebox_collection_query_pages (s2a, query);
+
+    g_assert_true (tilebox_query_cursor_set_position (rest, position, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (tilebox_query_cursor_get_position (rest), ==, position);
+    read_to_end (rest, ids);
+    g_assert_cmpuint (tilebox_query_cursor_get_n_datapoints (rest), ==, 2800);
+    g_assert_cmpuint (tilebox_query_cursor_get_n_pages (rest), ==, 28);
+  }
+  assert_same_ids (ids, all_ids);
+
+  /* NULL is the beginning. */
+  {
+    g_autoptr(TileboxQueryCursor) again = tilebox_collection_query_pages (s2a, query);
+    g_autoptr(TileboxDatapoints) page = NULL;
+    g_auto(GStrv) page_ids = NULL;
+
+    g_assert_true (tilebox_query_cursor_set_position (again, position, &error));
+    g_assert_true (tilebox_query_cursor_set_position (again, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_null (tilebox_query_cursor_get_position (again));
+    page = tilebox_query_cursor_next (again, NULL, &error);
+    g_assert_no_error (error);
+    page_ids = tilebox_datapoints_get_ids (page);
+    g_assert_cmpstr (page_ids[0], ==, all_ids[0]);
+  }
+
+  merged = tilebox_dataset_query (sentinel2, everything, NULL, &error);
+  g_assert_no_error (error);
+  merged_ids = tilebox_datapoints_get_ids (merged);
+  tilebox_query_set_page_size (everything, 500);
+  {
+    g_autoptr(TileboxQueryCursor) first = tilebox_dataset_query_pages (sentinel2, everything, &error);
+    g_autoptr(TileboxDatapoints) page = NULL;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < 3; i++)
+      {
+        g_clear_object (&page);
+        page = tilebox_query_cursor_next (first, NULL, &error);
+        g_assert_no_error (error);
+        append_ids (dataset_ids, page);
+      }
+    dataset_position = g_strdup (tilebox_query_cursor_get_position (first));
+  }
+  {
+    g_autoptr(TileboxQueryCursor) rest = tilebox_dataset_query_pages (sentinel2, everything, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (tilebox_query_cursor_set_position (rest, dataset_position, &error));
+    g_assert_no_error (error);
+    read_to_end (rest, dataset_ids);
+  }
+  assert_same_ids (dataset_ids, merged_ids);
+}
+
+/* A limit caps all pages together; the last page is cut short. */
+static void
+test_cursor_limit (void)
+{
+  g_autoptr(TileboxCollection) s2b = collection (sentinel2, "S2B_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) all = run (s2b, query);
+  g_auto(GStrv) all_ids = tilebox_datapoints_get_ids (all);
+  g_autoptr(TileboxQueryCursor) cursor = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  guint sizes[] = { 100, 100, 50 };
+  guint before;
+
+  tilebox_query_set_page_size (query, 100);
+  tilebox_query_set_limit (query, 250);
+  cursor = tilebox_collection_query_pages (s2b, query);
+  before = _tilebox_server_get_request_count (server);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TileboxDatapoints) page = tilebox_query_cursor_next (cursor, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (page);
+      g_assert_cmpuint (tilebox_datapoints_get_n_rows (page), ==, sizes[i]);
+      append_ids (ids, page);
+    }
+  g_assert_true (tilebox_query_cursor_is_done (cursor));
+  g_assert_cmpuint (_tilebox_server_get_request_count (server) - before, ==, 3);
+  read_to_end (cursor, ids);
+  g_assert_cmpuint (ids->len, ==, 250);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (ids, i), ==, all_ids[i]);
+  g_assert_cmpuint (tilebox_query_cursor_get_n_datapoints (cursor), ==, 250);
+}
+
+/* An interval without data: done at once, no pages, no position. */
+static void
+test_cursor_empty (void)
+{
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxQuery) query = tilebox_query_new ();
+  g_autoptr(TileboxTimeInterval) later = NULL;
+  g_autoptr(TileboxQueryCursor) cursor = NULL;
+  g_autoptr(TileboxQueryCursor) async_cursor = NULL;
+  g_autoptr(TileboxDatapoints) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  later = tilebox_time_interval_new_parse ("2030-01-01", "2031-01-01", &error);
+  g_assert_no_error (error);
+  tilebox_query_set_time_interval (query, later);
+
+  cursor = tilebox_collection_query_pages (s2a, query);
+  page = tilebox_query_cursor_next (cursor, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (page);
+  g_assert_true (tilebox_query_cursor_is_done (cursor));
+  g_assert_cmpuint (tilebox_query_cursor_get_n_pages (cursor), ==, 0);
+  g_assert_cmpuint (tilebox_query_cursor_get_n_datapoints (cursor), ==, 0);
+  g_assert_null (tilebox_query_cursor_get_position (cursor));
+
+  async_cursor = tilebox_collection_query_pages (s2a, query);
+  page = next_page_async (async_cursor, &error);
+  g_assert_no_error (error);
+  g_assert_null (page);
+  g_assert_true (tilebox_query_cursor_is_done (async_cursor));
+  g_assert_cmpuint (tilebox_query_cursor_get_n_pages (async_cursor), ==, 0);
+}
+
+/* Positions: a malformed one is refused, and so is any once a page was
+ * asked for. */
+static void
+test_cursor_position_errors (void)
+{
+  g_autoptr(TileboxCollection) s2c = collection (sentinel2, "S2C_S2MSI2A");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxQueryCursor) cursor = tilebox_collection_query_pages (s2c, query);
+  g_autoptr(TileboxDatapoints) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (tilebox_query_cursor_set_position (cursor, "not-an-id", &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  g_assert_null (tilebox_query_cursor_get_position (cursor));
+  g_clear_error (&error);
+
+  page = tilebox_query_cursor_next (cursor, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (page);
+  g_assert_false (tilebox_query_cursor_set_position (cursor, "01941f29-c650-202f-6495-c71dd2118fb1", &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_FAILED_PRECONDITION);
+}
+
+/* A query that cannot run: the dataset form refuses it, the collection
+ * form's cursor reports it, before anything is sent. */
+static void
+test_cursor_invalid_query (void)
+{
+  g_autoptr(TileboxCollection) s2c = collection (sentinel2, "S2C_S2MSI2A");
+  g_autoptr(TileboxCollection) berlin = collection (weather, "berlin");
+  g_autoptr(TileboxQuery) no_interval = tilebox_query_new ();
+  g_autoptr(TileboxQuery) foreign = year_query ();
+  g_autoptr(TileboxQueryCursor) cursor = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  guint before = _tilebox_server_get_request_count (server);
+
+  g_assert_null (tilebox_dataset_query_pages (sentinel2, no_interval, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  tilebox_query_add_collection (foreign, berlin);
+  g_assert_null (tilebox_dataset_query_pages (sentinel2, foreign, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  cursor = tilebox_collection_query_pages (s2c, no_interval);
+  g_assert_nonnull (cursor);
+  g_assert_null (tilebox_query_cursor_next (cursor, NULL, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  tilebox_query_cursor_next_async (cursor, NULL, store_result_cb, &result);
+  g_assert_null (tilebox_query_cursor_next_finish (cursor, wait_for (&result), &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  g_assert_false (tilebox_query_cursor_is_done (cursor));
+  g_assert_cmpuint (_tilebox_server_get_request_count (server), ==, before);
+}
+
+/* Cancelled, before or during a request: the error is GIO's, and the
+ * cursor stays where it was. */
+static void
+test_cursor_cancelled (void)
+{
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) all = run (s2a, query);
+  g_auto(GStrv) all_ids = tilebox_datapoints_get_ids (all);
+  g_autoptr(TileboxQueryCursor) cursor = NULL;
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GCancellable) in_flight = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) flight_result = NULL;
+  g_autoptr(TileboxDatapoints) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) page_ids = NULL;
+
+  tilebox_query_set_page_size (query, 100);
+  cursor = tilebox_collection_query_pages (s2a, query);
+  g_cancellable_cancel (cancelled);
+  g_assert_null (tilebox_query_cursor_next (cursor, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  tilebox_query_cursor_next_async (cursor, cancelled, store_result_cb, &result);
+  g_assert_null (tilebox_query_cursor_next_finish (cursor, wait_for (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  _tilebox_server_set_latency_ms (server, 200);
+  tilebox_query_cursor_next_async (cursor, in_flight, store_result_cb, &flight_result);
+  g_cancellable_cancel (in_flight);
+  g_assert_null (tilebox_query_cursor_next_finish (cursor, wait_for (&flight_result), &error));
+  _tilebox_server_set_latency_ms (server, 0);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (tilebox_query_cursor_get_n_pages (cursor), ==, 0);
+  g_assert_null (tilebox_query_cursor_get_position (cursor));
+  page = tilebox_query_cursor_next (cursor, NULL, &error);
+  g_assert_no_error (error);
+  page_ids = tilebox_datapoints_get_ids (page);
+  g_assert_cmpstr (page_ids[0], ==, all_ids[0]);
+  g_assert_cmpuint (tilebox_query_cursor_get_n_pages (cursor), ==, 1);
+}
+
+/* One next at a time: another while one runs fails at once. */
+static void
+test_cursor_pending (void)
+{
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) all = run (s2a, query);
+  g_auto(GStrv) all_ids = tilebox_datapoints_get_ids (all);
+  g_autoptr(TileboxQueryCursor) cursor = NULL;
+  g_autoptr(GAsyncResult) first_result = NULL;
+  g_autoptr(GAsyncResult) second_result = NULL;
+  g_autoptr(TileboxDatapoints) first = NULL;
+  g_autoptr(TileboxDatapoints) second = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) first_ids = NULL;
+  g_auto(GStrv) second_ids = NULL;
+
+  tilebox_query_set_page_size (query, 100);
+  cursor = tilebox_collection_query_pages (s2a, query);
+  tilebox_query_cursor_next_async (cursor, NULL, store_result_cb, &first_result);
+  tilebox_query_cursor_next_async (cursor, NULL, store_result_cb, &second_result);
+  g_assert_null (tilebox_query_cursor_next (cursor, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  g_clear_error (&error);
+
+  g_assert_null (tilebox_query_cursor_next_finish (cursor, wait_for (&second_result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
+  g_clear_error (&error);
+  first = tilebox_query_cursor_next_finish (cursor, wait_for (&first_result), &error);
+  g_assert_no_error (error);
+  first_ids = tilebox_datapoints_get_ids (first);
+  g_assert_cmpstr (first_ids[0], ==, all_ids[0]);
+
+  /* The refused calls did not disturb the one that ran. */
+  second = tilebox_query_cursor_next (cursor, NULL, &error);
+  g_assert_no_error (error);
+  second_ids = tilebox_datapoints_get_ids (second);
+  g_assert_cmpstr (second_ids[0], ==, all_ids[100]);
+  g_assert_cmpuint (tilebox_query_cursor_get_n_pages (cursor), ==, 2);
+}
+
+/* A failed page is asked for again by the next call: no gap. */
+static void
+test_cursor_failure_retried (void)
+{
+  g_autoptr(TileboxCollection) s2a = collection (sentinel2, "S2A_S2MSI1C");
+  g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxDatapoints) all = run (s2a, query);
+  g_auto(GStrv) all_ids = tilebox_datapoints_get_ids (all);
+  g_autoptr(TileboxQueryCursor) cursor = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(TileboxDatapoints) page = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tilebox_query_set_page_size (query, 100);
+  cursor = tilebox_collection_query_pages (s2a, query);
+  page = tilebox_query_cursor_next (cursor, NULL, &error);
+  g_assert_no_error (error);
+  append_ids (ids, page);
+
+  tilebox_client_set_max_retries (client, 0);
+  _tilebox_server_fail_next (server, 1, 500, "internal", 0);
+  g_assert_null (tilebox_query_cursor_next (cursor, NULL, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INTERNAL);
+  g_clear_error (&error);
+  _tilebox_server_fail_next (server, 1, 500, "internal", 0);
+  tilebox_query_cursor_next_async (cursor, NULL, store_result_cb, &result);
+  g_assert_null (tilebox_query_cursor_next_finish (cursor, wait_for (&result), &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INTERNAL);
+  g_clear_error (&error);
+  tilebox_client_set_max_retries (client, 4);
+  g_assert_cmpuint (tilebox_query_cursor_get_n_pages (cursor), ==, 1);
+  g_assert_cmpstr (tilebox_query_cursor_get_position (cursor), ==, all_ids[99]);
+
+  read_to_end (cursor, ids);
+  assert_same_ids (ids, all_ids);
+}
+
 static gpointer
 accept_any (GBytes   *body,
             gpointer  data,
@@ -803,6 +1330,7 @@ test_dataset_without_collections (void)
   GByteArray *out = g_byte_array_new ();
   g_autoptr(TileboxDataset) empty = NULL;
   g_autoptr(TileboxQuery) query = year_query ();
+  g_autoptr(TileboxQueryCursor) cursor = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -825,6 +1353,18 @@ test_dataset_without_collections (void)
   tilebox_dataset_find_async (empty, "01941f29-c650-202f-6495-c71dd2118fb1", FALSE, NULL,
                               store_result_cb, &result);
   g_assert_null (tilebox_dataset_find_finish (empty, wait_for (&result), &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* A cursor finds out on its first page. */
+  cursor = tilebox_dataset_query_pages (empty, query, &error);
+  g_assert_no_error (error);
+  g_assert_null (tilebox_query_cursor_next (cursor, NULL, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  tilebox_query_cursor_next_async (cursor, NULL, store_result_cb, &result);
+  g_assert_null (tilebox_query_cursor_next_finish (cursor, wait_for (&result), &error));
   g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND);
 }
 
@@ -1070,6 +1610,16 @@ main (int   argc,
   g_test_add_func ("/query/builder", test_query_builder);
   g_test_add_func ("/query/datapoint-views", test_datapoint_views);
   g_test_add_func ("/query/changed-type-is-picked-up", test_changed_type);
+  g_test_add_func ("/query/cursor/pages-make-the-whole", test_cursor_pages);
+  g_test_add_func ("/query/cursor/async", test_cursor_async);
+  g_test_add_func ("/query/cursor/resume", test_cursor_resume);
+  g_test_add_func ("/query/cursor/limit-across-pages", test_cursor_limit);
+  g_test_add_func ("/query/cursor/empty", test_cursor_empty);
+  g_test_add_func ("/query/cursor/position-errors", test_cursor_position_errors);
+  g_test_add_func ("/query/cursor/invalid-query", test_cursor_invalid_query);
+  g_test_add_func ("/query/cursor/cancelled", test_cursor_cancelled);
+  g_test_add_func ("/query/cursor/one-next-at-a-time", test_cursor_pending);
+  g_test_add_func ("/query/cursor/failed-page-asked-again", test_cursor_failure_retried);
 
   ret = g_test_run ();
 

@@ -15,6 +15,7 @@
 #include "tilebox-datapoints.h"
 #include "tilebox-loader-private.h"
 #include "tilebox-query.h"
+#include "tilebox-query-cursor-private.h"
 #include "tilebox-time-interval-private.h"
 #include "tilebox-util-private.h"
 
@@ -520,6 +521,41 @@ tilebox_collection_query_finish (TileboxCollection  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tilebox_collection_query_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * tilebox_collection_query_pages:
+ * @self: a collection
+ * @query: what to load: an interval, and how
+ *
+ * A cursor over the collection's datapoints in the query's interval, one
+ * page at a time, for results too large to load at once with
+ * [method@Tilebox.Collection.query]. Nothing is sent until the first
+ * [method@Tilebox.QueryCursor.next].
+ *
+ * The query is read when this is called; changing it afterwards does not
+ * change the cursor. Its [property@Tilebox.Query:page-size] is the size of
+ * each page (0 leaves it to the service), its [property@Tilebox.Query:limit]
+ * caps the datapoints of all pages together, and its
+ * [signal@Tilebox.Query::progress] is emitted after each page. Its
+ * [property@Tilebox.Query:max-parallel] is ignored: pages come one after
+ * the other. A query without an interval gives a cursor whose
+ * [method@Tilebox.QueryCursor.next] fails with
+ * %TILEBOX_ERROR_INVALID_ARGUMENT.
+ *
+ * Returns: (transfer full): a cursor at the beginning of the query
+ */
+TileboxQueryCursor *
+tilebox_collection_query_pages (TileboxCollection *self,
+                                TileboxQuery      *query)
+{
+  g_autoptr(GPtrArray) collections = NULL;
+
+  g_return_val_if_fail (TILEBOX_IS_COLLECTION (self), NULL);
+  g_return_val_if_fail (TILEBOX_IS_QUERY (query), NULL);
+
+  collections = just (self);
+  return _tilebox_query_cursor_new (self->dataset, collections, query);
 }
 
 /**

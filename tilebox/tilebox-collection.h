@@ -70,6 +70,12 @@ TileboxDatapoints   *tilebox_collection_query_finish     (TileboxCollection    *
                                                           GAsyncResult         *result,
                                                           GError              **error);
 
+typedef struct _TileboxQueryCursor TileboxQueryCursor;
+
+TILEBOX_AVAILABLE_IN_ALL
+TileboxQueryCursor  *tilebox_collection_query_pages      (TileboxCollection    *self,
+                                                          TileboxQuery         *query);
+
 TILEBOX_AVAILABLE_IN_ALL
 TileboxDatapoint    *tilebox_collection_find             (TileboxCollection    *self,
                                                           const char           *id,

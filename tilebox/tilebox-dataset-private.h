@@ -22,5 +22,10 @@ TileboxClient *_tilebox_dataset_get_client (TileboxDataset *self);
 /* The dataset id as bytes, for requests. */
 void _tilebox_dataset_get_pb_id (TileboxDataset *self,
                                  TileboxPbId    *id);
+/* Fails with TILEBOX_ERROR_NOT_FOUND when `collections`, all of the
+ * dataset's, are none. */
+gboolean _tilebox_dataset_check_has_collections (TileboxDataset  *self,
+                                                 GPtrArray       *collections,
+                                                 GError         **error);
 
 G_END_DECLS

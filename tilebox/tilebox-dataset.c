@@ -15,6 +15,7 @@
 #include "tilebox-enum-types.h"
 #include "tilebox-loader-private.h"
 #include "tilebox-query.h"
+#include "tilebox-query-cursor-private.h"
 #include "tilebox-error.h"
 #include "tilebox-schema-private.h"
 #include "tilebox-util-private.h"
@@ -1226,16 +1227,32 @@ check_same_dataset (TileboxDataset  *self,
   return TRUE;
 }
 
-static gboolean
-check_has_collections (TileboxDataset  *self,
-                       GPtrArray       *collections,
-                       GError         **error)
+gboolean
+_tilebox_dataset_check_has_collections (TileboxDataset  *self,
+                                        GPtrArray       *collections,
+                                        GError         **error)
 {
   if (collections->len > 0)
     return TRUE;
   g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND,
                _("Dataset “%s” has no collections"), self->name);
   return FALSE;
+}
+
+/* The collections the query names, checked to be the dataset's; none (an
+ * empty array) means all of them. */
+static GPtrArray *
+named_collections (TileboxDataset  *self,
+                   TileboxQuery    *query,
+                   GError         **error)
+{
+  g_autoptr(GPtrArray) collections = NULL;
+
+  if (query == NULL)
+    return g_ptr_array_new_with_free_func (g_object_unref);
+
+  collections = tilebox_query_get_collections (query);
+  return check_same_dataset (self, collections, error) ? g_steal_pointer (&collections) : NULL;
 }
 
 /* The collections to run over, listing them when the query names none.
@@ -1246,13 +1263,14 @@ dataset_collections (TileboxDataset  *self,
                      GCancellable    *cancellable,
                      GError         **error)
 {
-  g_autoptr(GPtrArray) collections = query ? tilebox_query_get_collections (query) : NULL;
+  g_autoptr(GPtrArray) collections = named_collections (self, query, error);
 
-  if (collections != NULL && collections->len > 0)
-    return check_same_dataset (self, collections, error) ? g_steal_pointer (&collections) : NULL;
+  if (collections == NULL || collections->len > 0)
+    return g_steal_pointer (&collections);
 
+  g_clear_pointer (&collections, g_ptr_array_unref);
   collections = tilebox_dataset_list_collections (self, cancellable, error);
-  if (collections == NULL || !check_has_collections (self, collections, error))
+  if (collections == NULL || !_tilebox_dataset_check_has_collections (self, collections, error))
     return NULL;
   return g_steal_pointer (&collections);
 }
@@ -1299,7 +1317,7 @@ dataset_collections_cb (GObject      *source,
   GError *error = NULL;
 
   collections = tilebox_dataset_list_collections_finish (self, result, &error);
-  if (collections == NULL || !check_has_collections (self, collections, &error))
+  if (collections == NULL || !_tilebox_dataset_check_has_collections (self, collections, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1317,20 +1335,21 @@ dataset_call_start (TileboxDataset      *self,
                     gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GPtrArray) collections = call->query ? tilebox_query_get_collections (call->query) : NULL;
+  g_autoptr(GPtrArray) collections = NULL;
   GError *error = NULL;
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, call, (GDestroyNotify) dataset_call_free);
 
-  if (collections == NULL || collections->len == 0)
-    {
-      tilebox_dataset_list_collections_async (self, cancellable, dataset_collections_cb, g_object_ref (task));
-      return;
-    }
-  if (!check_same_dataset (self, collections, &error))
+  collections = named_collections (self, call->query, &error);
+  if (collections == NULL)
     {
       g_task_return_error (task, error);
+      return;
+    }
+  if (collections->len == 0)
+    {
+      tilebox_dataset_list_collections_async (self, cancellable, dataset_collections_cb, g_object_ref (task));
       return;
     }
   dataset_call_run (task, collections);
@@ -1428,6 +1447,47 @@ tilebox_dataset_query_finish (TileboxDataset  *self,
   g_return_val_if_fail (TILEBOX_IS_DATASET (self), NULL);
 
   return dataset_call_finish (self, tilebox_dataset_query_async, result, error);
+}
+
+/**
+ * tilebox_dataset_query_pages:
+ * @self: a dataset
+ * @query: what to load, and from which collections
+ * @error: return location for a #GError
+ *
+ * A cursor over the datapoints in the query's interval from the
+ * collections added to the query, or from all collections of the dataset
+ * if it names none, merged in id order, one page at a time. See
+ * [method@Tilebox.Collection.query_pages] for how the query is used.
+ * Nothing is sent here: all collections are listed by the cursor's first
+ * [method@Tilebox.QueryCursor.next].
+ *
+ * A query without an interval, or one naming a collection of another
+ * dataset, fails with %TILEBOX_ERROR_INVALID_ARGUMENT.
+ *
+ * Returns: (transfer full): a cursor at the beginning of the query, or
+ *   %NULL with @error set
+ */
+TileboxQueryCursor *
+tilebox_dataset_query_pages (TileboxDataset  *self,
+                             TileboxQuery    *query,
+                             GError         **error)
+{
+  g_autoptr(GPtrArray) collections = NULL;
+  g_autoptr(TileboxQueryCursor) cursor = NULL;
+
+  g_return_val_if_fail (TILEBOX_IS_DATASET (self), NULL);
+  g_return_val_if_fail (TILEBOX_IS_QUERY (query), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  collections = named_collections (self, query, error);
+  if (collections == NULL)
+    return NULL;
+
+  cursor = _tilebox_query_cursor_new (self, collections->len > 0 ? collections : NULL, query);
+  if (!_tilebox_query_cursor_check (cursor, error))
+    return NULL;
+  return g_steal_pointer (&cursor);
 }
 
 /**

@@ -54,115 +54,120 @@ TILEBOX_AVAILABLE_IN_ALL
 TileboxSchema             *tilebox_dataset_get_schema        (TileboxDataset *self);
 
 TILEBOX_AVAILABLE_IN_ALL
-GPtrArray         *tilebox_dataset_list_collections               (TileboxDataset       *self,
-                                                                   GCancellable         *cancellable,
-                                                                   GError              **error);
+GPtrArray          *tilebox_dataset_list_collections               (TileboxDataset       *self,
+                                                                    GCancellable         *cancellable,
+                                                                    GError              **error);
 TILEBOX_AVAILABLE_IN_ALL
-void               tilebox_dataset_list_collections_async         (TileboxDataset       *self,
-                                                                   GCancellable         *cancellable,
-                                                                   GAsyncReadyCallback   callback,
-                                                                   gpointer              user_data);
+void                tilebox_dataset_list_collections_async         (TileboxDataset       *self,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
 TILEBOX_AVAILABLE_IN_ALL
-GPtrArray         *tilebox_dataset_list_collections_finish        (TileboxDataset       *self,
-                                                                   GAsyncResult         *result,
-                                                                   GError              **error);
+GPtrArray          *tilebox_dataset_list_collections_finish        (TileboxDataset       *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
 
 TILEBOX_AVAILABLE_IN_ALL
-TileboxCollection *tilebox_dataset_get_collection                 (TileboxDataset       *self,
-                                                                   const char           *name,
-                                                                   GCancellable         *cancellable,
-                                                                   GError              **error);
+TileboxCollection  *tilebox_dataset_get_collection                 (TileboxDataset       *self,
+                                                                    const char           *name,
+                                                                    GCancellable         *cancellable,
+                                                                    GError              **error);
 TILEBOX_AVAILABLE_IN_ALL
-void               tilebox_dataset_get_collection_async           (TileboxDataset       *self,
-                                                                   const char           *name,
-                                                                   GCancellable         *cancellable,
-                                                                   GAsyncReadyCallback   callback,
-                                                                   gpointer              user_data);
+void                tilebox_dataset_get_collection_async           (TileboxDataset       *self,
+                                                                    const char           *name,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
 TILEBOX_AVAILABLE_IN_ALL
-TileboxCollection *tilebox_dataset_get_collection_finish          (TileboxDataset       *self,
-                                                                   GAsyncResult         *result,
-                                                                   GError              **error);
+TileboxCollection  *tilebox_dataset_get_collection_finish          (TileboxDataset       *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
 
 TILEBOX_AVAILABLE_IN_ALL
-TileboxCollection *tilebox_dataset_create_collection              (TileboxDataset       *self,
-                                                                   const char           *name,
-                                                                   GCancellable         *cancellable,
-                                                                   GError              **error);
+TileboxCollection  *tilebox_dataset_create_collection              (TileboxDataset       *self,
+                                                                    const char           *name,
+                                                                    GCancellable         *cancellable,
+                                                                    GError              **error);
 TILEBOX_AVAILABLE_IN_ALL
-void               tilebox_dataset_create_collection_async        (TileboxDataset       *self,
-                                                                   const char           *name,
-                                                                   GCancellable         *cancellable,
-                                                                   GAsyncReadyCallback   callback,
-                                                                   gpointer              user_data);
+void                tilebox_dataset_create_collection_async        (TileboxDataset       *self,
+                                                                    const char           *name,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
 TILEBOX_AVAILABLE_IN_ALL
-TileboxCollection *tilebox_dataset_create_collection_finish       (TileboxDataset       *self,
-                                                                   GAsyncResult         *result,
-                                                                   GError              **error);
+TileboxCollection  *tilebox_dataset_create_collection_finish       (TileboxDataset       *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
 
 TILEBOX_AVAILABLE_IN_ALL
-TileboxCollection *tilebox_dataset_get_or_create_collection        (TileboxDataset       *self,
-                                                                   const char           *name,
-                                                                   GCancellable         *cancellable,
-                                                                   GError              **error);
+TileboxCollection  *tilebox_dataset_get_or_create_collection        (TileboxDataset       *self,
+                                                                    const char           *name,
+                                                                    GCancellable         *cancellable,
+                                                                    GError              **error);
 TILEBOX_AVAILABLE_IN_ALL
-void               tilebox_dataset_get_or_create_collection_async  (TileboxDataset       *self,
-                                                                   const char           *name,
-                                                                   GCancellable         *cancellable,
-                                                                   GAsyncReadyCallback   callback,
-                                                                   gpointer              user_data);
+void                tilebox_dataset_get_or_create_collection_async  (TileboxDataset       *self,
+                                                                    const char           *name,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
 TILEBOX_AVAILABLE_IN_ALL
-TileboxCollection *tilebox_dataset_get_or_create_collection_finish (TileboxDataset       *self,
-                                                                   GAsyncResult         *result,
-                                                                   GError              **error);
+TileboxCollection  *tilebox_dataset_get_or_create_collection_finish (TileboxDataset       *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
 
 TILEBOX_AVAILABLE_IN_ALL
-gboolean           tilebox_dataset_delete_collection              (TileboxDataset       *self,
-                                                                   TileboxCollection    *collection,
-                                                                   GCancellable         *cancellable,
-                                                                   GError              **error);
+gboolean            tilebox_dataset_delete_collection              (TileboxDataset       *self,
+                                                                    TileboxCollection    *collection,
+                                                                    GCancellable         *cancellable,
+                                                                    GError              **error);
 TILEBOX_AVAILABLE_IN_ALL
-void               tilebox_dataset_delete_collection_async        (TileboxDataset       *self,
-                                                                   TileboxCollection    *collection,
-                                                                   GCancellable         *cancellable,
-                                                                   GAsyncReadyCallback   callback,
-                                                                   gpointer              user_data);
+void                tilebox_dataset_delete_collection_async        (TileboxDataset       *self,
+                                                                    TileboxCollection    *collection,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
 TILEBOX_AVAILABLE_IN_ALL
-gboolean           tilebox_dataset_delete_collection_finish       (TileboxDataset       *self,
-                                                                   GAsyncResult         *result,
-                                                                   GError              **error);
+gboolean            tilebox_dataset_delete_collection_finish       (TileboxDataset       *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
 
 TILEBOX_AVAILABLE_IN_ALL
-TileboxDatapoints *tilebox_dataset_query                          (TileboxDataset       *self,
-                                                                   TileboxQuery         *query,
-                                                                   GCancellable         *cancellable,
-                                                                   GError              **error);
+TileboxDatapoints  *tilebox_dataset_query                          (TileboxDataset       *self,
+                                                                    TileboxQuery         *query,
+                                                                    GCancellable         *cancellable,
+                                                                    GError              **error);
 TILEBOX_AVAILABLE_IN_ALL
-void               tilebox_dataset_query_async                    (TileboxDataset       *self,
-                                                                   TileboxQuery         *query,
-                                                                   GCancellable         *cancellable,
-                                                                   GAsyncReadyCallback   callback,
-                                                                   gpointer              user_data);
+void                tilebox_dataset_query_async                    (TileboxDataset       *self,
+                                                                    TileboxQuery         *query,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
 TILEBOX_AVAILABLE_IN_ALL
-TileboxDatapoints *tilebox_dataset_query_finish                   (TileboxDataset       *self,
-                                                                   GAsyncResult         *result,
-                                                                   GError              **error);
+TileboxDatapoints  *tilebox_dataset_query_finish                   (TileboxDataset       *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
 
 TILEBOX_AVAILABLE_IN_ALL
-TileboxDatapoint  *tilebox_dataset_find                           (TileboxDataset       *self,
-                                                                   const char           *id,
-                                                                   gboolean              skip_data,
-                                                                   GCancellable         *cancellable,
-                                                                   GError              **error);
+TileboxQueryCursor *tilebox_dataset_query_pages                    (TileboxDataset       *self,
+                                                                    TileboxQuery         *query,
+                                                                    GError              **error);
+
 TILEBOX_AVAILABLE_IN_ALL
-void               tilebox_dataset_find_async                     (TileboxDataset       *self,
-                                                                   const char           *id,
-                                                                   gboolean              skip_data,
-                                                                   GCancellable         *cancellable,
-                                                                   GAsyncReadyCallback   callback,
-                                                                   gpointer              user_data);
+TileboxDatapoint   *tilebox_dataset_find                           (TileboxDataset       *self,
+                                                                    const char           *id,
+                                                                    gboolean              skip_data,
+                                                                    GCancellable         *cancellable,
+                                                                    GError              **error);
 TILEBOX_AVAILABLE_IN_ALL
-TileboxDatapoint  *tilebox_dataset_find_finish                    (TileboxDataset       *self,
-                                                                   GAsyncResult         *result,
-                                                                   GError              **error);
+void                tilebox_dataset_find_async                     (TileboxDataset       *self,
+                                                                    const char           *id,
+                                                                    gboolean              skip_data,
+                                                                    GCancellable         *cancellable,
+                                                                    GAsyncReadyCallback   callback,
+                                                                    gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDatapoint   *tilebox_dataset_find_finish                    (TileboxDataset       *self,
+                                                                    GAsyncResult         *result,
+                                                                    GError              **error);
 
 G_END_DECLS

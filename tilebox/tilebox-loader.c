@@ -21,25 +21,35 @@
 
 typedef struct _Parallel Parallel;
 
+/* Where a load stands: what it has received and where the next page
+ * starts. A page that is not handed out goes back to where it was. */
 typedef struct {
+  guint64 datapoints;            /* received, in all pages */
+  guint pages;
+  guint64 bytes;
+  gboolean has_last_id;
+  guint8 last_id[16];            /* of the last datapoint received */
+  gboolean has_next;
+  TileboxPbPagination next;
+} LoadPosition;
+
+struct _TileboxLoad
+{
   TileboxDataset *dataset;
   Parallel *parent;              /* a part of a parallel load, or NULL */
   guint part;                    /* its index there */
   TileboxQuery *query;           /* for progress */
   gint64 span_start_ms;
   gint64 span_end_ms;
-  guint64 bytes;
-  TileboxColumns *columns;
+  TileboxColumns *columns;       /* received and not yet handed out */
   TileboxPbQueryRequest request; /* collections, filters, skip_data; page set per request */
   guint page_size;
   guint64 limit;
-  gboolean has_next;
-  TileboxPbPagination next;
-  guint pages;
-} Load;
+  LoadPosition at;
+};
 
-static void
-load_free (Load *load)
+void
+_tilebox_load_free (TileboxLoad *load)
 {
   g_clear_object (&load->dataset);
   g_clear_object (&load->query);
@@ -48,7 +58,7 @@ load_free (Load *load)
   g_free (load);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TileboxLoad, _tilebox_load_free)
 
 static GArray *
 collection_ids (GPtrArray *collections)
@@ -74,20 +84,21 @@ new_columns (TileboxDataset  *dataset,
   return _tilebox_columns_new (_tilebox_schema_get_pool (schema), tilebox_schema_get_type_url (schema), error);
 }
 
-static Load *
-load_new (TileboxDataset  *dataset,
-          GPtrArray       *collections,
-          TileboxQuery    *query,
-          GError         **error)
+TileboxLoad *
+_tilebox_load_new (TileboxDataset  *dataset,
+                   GPtrArray       *collections,
+                   TileboxQuery    *query,
+                   GError         **error)
 {
-  g_autoptr(Load) load = g_new0 (Load, 1);
+  g_autoptr(TileboxLoad) load = g_new0 (TileboxLoad, 1);
 
   load->dataset = g_object_ref (dataset);
   load->query = g_object_ref (query);
   _tilebox_query_get_span_ms (query, &load->span_start_ms, &load->span_end_ms);
   if (!_tilebox_query_to_pb (query, tilebox_dataset_get_schema (dataset), &load->request, error))
     return NULL;
-  load->request.collection_ids = collection_ids (collections);
+  if (collections != NULL)
+    load->request.collection_ids = collection_ids (collections);
   load->page_size = tilebox_query_get_page_size (query);
   load->limit = tilebox_query_get_limit (query);
   load->columns = new_columns (dataset, error);
@@ -97,22 +108,24 @@ load_new (TileboxDataset  *dataset,
   return g_steal_pointer (&load);
 }
 
+/* Done once a page said there is no next one, or at the limit. */
 static gboolean
-load_done (Load *load)
+load_done (TileboxLoad *load)
 {
-  return !load->has_next || (load->limit > 0 && load->columns->n_rows >= load->limit);
+  return (load->at.pages > 0 && !load->at.has_next) || (load->limit > 0 && load->at.datapoints >= load->limit);
 }
 
-/* The next page's request: the service's next page, or the first one. */
+/* The next page's request: where the last page said the next one starts
+ * (or where the load was told to start), or the first page. */
 static GByteArray *
-page_request (Load *load)
+page_request (TileboxLoad *load)
 {
   GByteArray *out = g_byte_array_new ();
 
-  load->request.has_page = load->has_next || load->page_size > 0 || load->limit > 0;
+  load->request.has_page = load->at.has_next || load->page_size > 0 || load->limit > 0;
   memset (&load->request.page, 0, sizeof load->request.page);
-  if (load->has_next)
-    load->request.page = load->next;
+  if (load->at.has_next)
+    load->request.page = load->at.next;
   else if (load->page_size > 0)
     {
       load->request.page.has_limit = TRUE;
@@ -122,7 +135,7 @@ page_request (Load *load)
   /* Never ask for more than the query still wants. */
   if (load->limit > 0)
     {
-      guint64 wanted = load->limit - load->columns->n_rows;
+      guint64 wanted = load->limit - load->at.datapoints;
 
       if (!load->request.page.has_limit || (guint64) load->request.page.limit > wanted)
         {
@@ -138,33 +151,35 @@ page_request (Load *load)
 /* How far through the interval the load is: the last id's time relative to
  * the interval; 1 when done, and never a division by zero. */
 static double
-load_fraction (Load *load)
+load_fraction (TileboxLoad *load)
 {
-  const TileboxColumn *ids;
   gint64 last_ms;
 
   if (load_done (load))
     return 1.0;
-  ids = _tilebox_columns_lookup (load->columns, "id");
-  if (ids == NULL || load->columns->n_rows == 0 || load->span_end_ms <= load->span_start_ms)
+  if (!load->at.has_last_id || load->span_end_ms <= load->span_start_ms)
     return 0.0;
 
-  last_ms = _tilebox_uuid_time_ms (_tilebox_column_element (ids, load->columns->n_rows - 1));
+  last_ms = _tilebox_uuid_time_ms (load->at.last_id);
   return (double) (last_ms - load->span_start_ms) / (double) (load->span_end_ms - load->span_start_ms);
 }
 
-static void parallel_progress (Parallel *parallel,
-                               Load     *part);
+static void parallel_progress (Parallel    *parallel,
+                               TileboxLoad *part);
 
-/* Appends a page's datapoints; runs where the caller waits. */
+/* Appends a page's datapoints to the columns and moves the load past the
+ * page; runs where the caller waits. On failure the load's position is
+ * unchanged (the columns may hold some rows of the page). */
 static gpointer
 parse_page (GBytes   *body,
             gpointer  data,
             GError  **error)
 {
-  Load *load = data;
+  TileboxLoad *load = data;
   g_auto(TileboxPbQueryResultPage) page = { 0 };
   TileboxSchema *schema = tilebox_dataset_get_schema (load->dataset);
+  const TileboxColumn *ids;
+  guint n;
 
   /* Values are slices of the body: nothing is copied before decoding. */
   if (!_tilebox_pb_query_result_page_decode_bytes (&page, body, error))
@@ -179,26 +194,7 @@ parse_page (GBytes   *body,
                    tilebox_schema_get_type_url (schema));
       return NULL;
     }
-
-  _tilebox_columns_reserve (load->columns, page.values->len);
-  for (guint i = 0; i < page.values->len; i++)
-    {
-      GBytes *value = g_ptr_array_index (page.values, i);
-
-      if (load->limit > 0 && load->columns->n_rows >= load->limit)
-        break;
-      if (!_tilebox_columns_append (load->columns, g_bytes_get_data (value, NULL), g_bytes_get_size (value), error))
-        {
-          g_prefix_error (error, _("Datapoint %u of page %u: "), i + 1, load->pages + 1);
-          return NULL;
-        }
-    }
-
-  load->pages++;
-  load->bytes += g_bytes_get_size (body);
-  load->has_next = page.has_next_page;
-  load->next = page.next_page;
-  if (load->has_next && !load->next.starting_after.set)
+  if (page.has_next_page && !page.next_page.starting_after.set)
     {
       /* A next page that does not say where it starts would repeat this one. */
       g_set_error_literal (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
@@ -206,19 +202,93 @@ parse_page (GBytes   *body,
       return NULL;
     }
 
+  /* No more than the limit, should the service send more than asked for. */
+  n = page.values->len;
+  if (load->limit > 0 && load->limit - load->at.datapoints < n)
+    n = (guint) (load->limit - load->at.datapoints);
+
+  _tilebox_columns_reserve (load->columns, n);
+  for (guint i = 0; i < n; i++)
+    {
+      GBytes *value = g_ptr_array_index (page.values, i);
+
+      if (!_tilebox_columns_append (load->columns, g_bytes_get_data (value, NULL), g_bytes_get_size (value), error))
+        {
+          g_prefix_error (error, _("Datapoint %u of page %u: "), i + 1, load->at.pages + 1);
+          return NULL;
+        }
+    }
+
+  ids = _tilebox_columns_lookup (load->columns, "id");
+  if (n > 0 && ids != NULL && ids->kind == TILEBOX_COLUMN_UUID)
+    {
+      memcpy (load->at.last_id, _tilebox_column_element (ids, load->columns->n_rows - 1), 16);
+      load->at.has_last_id = TRUE;
+    }
+  load->at.datapoints += n;
+  load->at.pages++;
+  load->at.bytes += g_bytes_get_size (body);
+  load->at.has_next = page.has_next_page;
+  load->at.next = page.next_page;
+
   if (load->parent != NULL)
     parallel_progress (load->parent, load);
   else
-    _tilebox_query_emit_progress (load->query, load->columns->n_rows, load->pages, load->bytes,
+    _tilebox_query_emit_progress (load->query, load->at.datapoints, load->at.pages, load->at.bytes,
                                   load_fraction (load));
   return load;
 }
 
 static TileboxRpc *
-load_rpc (Load *load)
+load_rpc (TileboxLoad *load)
 {
   return _tilebox_client_get_rpc (_tilebox_dataset_get_client (load->dataset));
 }
+
+/* Hands out the datapoints received since the last hand-out. */
+static TileboxDatapoints *
+load_take (TileboxLoad *load)
+{
+  TileboxDatapoints *datapoints = _tilebox_datapoints_new (tilebox_dataset_get_schema (load->dataset), load->columns);
+
+  g_clear_pointer (&load->columns, _tilebox_columns_unref);
+  return datapoints;
+}
+
+/* --- one request, the step both drivers repeat ------------------------------ */
+
+/* Asks for the next page and appends it to the columns. Blocking. */
+static gboolean
+load_page (TileboxLoad   *load,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  return _tilebox_rpc_invoke (load_rpc (load), TILEBOX_DATA_ACCESS_SERVICE, "Query",
+                              page_request (load), parse_page, load, cancellable, error) != NULL;
+}
+
+/* The same on the caller's thread-default main context. The load must
+ * stay alive until the callback. */
+static void
+load_page_async (TileboxLoad         *load,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  _tilebox_rpc_invoke_async (load_rpc (load), load->dataset, load_page_async,
+                             TILEBOX_DATA_ACCESS_SERVICE, "Query", page_request (load),
+                             parse_page, load, NULL, NULL, cancellable, callback, user_data);
+}
+
+static gboolean
+load_page_finish (TileboxLoad   *load,
+                  GAsyncResult  *result,
+                  GError       **error)
+{
+  return _tilebox_rpc_invoke_finish (load->dataset, load_page_async, result, error) != NULL;
+}
+
+/* --- a whole load, page after page ------------------------------------------ */
 
 static TileboxDatapoints *
 load_sequential (TileboxDataset  *dataset,
@@ -227,35 +297,19 @@ load_sequential (TileboxDataset  *dataset,
                  GCancellable    *cancellable,
                  GError         **error)
 {
-  g_autoptr(Load) load = load_new (dataset, collections, query, error);
+  g_autoptr(TileboxLoad) load = _tilebox_load_new (dataset, collections, query, error);
 
   if (load == NULL)
     return NULL;
 
   do
     {
-      if (_tilebox_rpc_invoke (load_rpc (load), TILEBOX_DATA_ACCESS_SERVICE, "Query",
-                               page_request (load), parse_page, load, cancellable, error) == NULL)
+      if (!load_page (load, cancellable, error))
         return NULL;
     }
   while (!load_done (load));
 
-  return _tilebox_datapoints_new (tilebox_dataset_get_schema (dataset), load->columns);
-}
-
-static void load_page_cb (GObject      *source,
-                          GAsyncResult *result,
-                          gpointer      user_data);
-
-static void
-load_next_page (GTask *task)
-{
-  Load *load = g_task_get_task_data (task);
-
-  _tilebox_rpc_invoke_async (load_rpc (load), load->dataset, load_next_page,
-                             TILEBOX_DATA_ACCESS_SERVICE, "Query", page_request (load),
-                             parse_page, load, NULL, NULL,
-                             g_task_get_cancellable (task), load_page_cb, g_object_ref (task));
+  return load_take (load);
 }
 
 static void
@@ -264,10 +318,10 @@ load_page_cb (GObject      *source,
               gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  Load *load = g_task_get_task_data (task);
+  TileboxLoad *load = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
 
-  if (_tilebox_rpc_invoke_finish (source, load_next_page, result, &error) == NULL)
+  if (!load_page_finish (load, result, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -275,12 +329,11 @@ load_page_cb (GObject      *source,
 
   if (!load_done (load))
     {
-      load_next_page (task);
+      load_page_async (load, g_task_get_cancellable (task), load_page_cb, g_object_ref (task));
       return;
     }
 
-  g_task_return_pointer (task, _tilebox_datapoints_new (tilebox_dataset_get_schema (load->dataset), load->columns),
-                         g_object_unref);
+  g_task_return_pointer (task, load_take (load), g_object_unref);
 }
 
 static void
@@ -297,25 +350,220 @@ load_sequential_async (TileboxDataset      *dataset,
 {
   g_autoptr(GTask) task = g_task_new (source_object, cancellable, callback, user_data);
   g_autoptr(GError) error = NULL;
-  Load *load;
+  TileboxLoad *load;
 
   g_task_set_source_tag (task, source_tag);
-  load = load_new (dataset, collections, query, &error);
-  if (load != NULL)
-    {
-      load->parent = parent;
-      load->part = part;
-    }
+  load = _tilebox_load_new (dataset, collections, query, &error);
   if (load == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  g_task_set_task_data (task, load, (GDestroyNotify) load_free);
+  load->parent = parent;
+  load->part = part;
+  g_task_set_task_data (task, load, (GDestroyNotify) _tilebox_load_free);
 
-  load_next_page (task);
+  load_page_async (load, cancellable, load_page_cb, g_object_ref (task));
 }
 
+
+/* --- a load handed out page by page --------------------------------------- */
+
+gboolean
+_tilebox_load_has_collections (TileboxLoad *load)
+{
+  return load->request.collection_ids != NULL;
+}
+
+void
+_tilebox_load_set_collections (TileboxLoad *load,
+                               GPtrArray   *collections)
+{
+  g_clear_pointer (&load->request.collection_ids, g_array_unref);
+  load->request.collection_ids = collection_ids (collections);
+}
+
+void
+_tilebox_load_set_start_after (TileboxLoad  *load,
+                               const guint8  id[16])
+{
+  memset (&load->at.next, 0, sizeof load->at.next);
+  load->at.has_next = id != NULL;
+  load->at.has_last_id = id != NULL;
+  if (id == NULL)
+    return;
+
+  load->at.next.has_limit = load->page_size > 0;
+  load->at.next.limit = load->page_size;
+  load->at.next.starting_after.set = TRUE;
+  memcpy (load->at.next.starting_after.uuid, id, 16);
+  memcpy (load->at.last_id, id, 16);
+}
+
+gboolean
+_tilebox_load_is_done (TileboxLoad *load)
+{
+  return load_done (load);
+}
+
+gboolean
+_tilebox_load_get_last_id (TileboxLoad *load,
+                           guint8       id[16])
+{
+  if (load->at.has_last_id)
+    memcpy (id, load->at.last_id, 16);
+  return load->at.has_last_id;
+}
+
+/* Readies the columns for the next page, noting where the load stands. */
+static gboolean
+next_page_begin (TileboxLoad   *load,
+                 LoadPosition  *before,
+                 GError       **error)
+{
+  *before = load->at;
+  if (load->columns == NULL)
+    load->columns = new_columns (load->dataset, error);
+  return load->columns != NULL;
+}
+
+/* A page that is not handed out is as if never received. */
+static void
+next_page_fail (TileboxLoad        *load,
+                const LoadPosition *before)
+{
+  load->at = *before;
+  g_clear_pointer (&load->columns, _tilebox_columns_unref);
+}
+
+/* Pages without datapoints are skipped; only the last one can be empty. */
+static gboolean
+next_page_wanted (TileboxLoad *load)
+{
+  return load->columns->n_rows == 0 && !load_done (load);
+}
+
+static TileboxDatapoints *
+next_page_take (TileboxLoad *load)
+{
+  return load->columns->n_rows > 0 ? load_take (load) : NULL;
+}
+
+gboolean
+_tilebox_load_next_page (TileboxLoad        *load,
+                         TileboxDatapoints **page,
+                         GCancellable       *cancellable,
+                         GError            **error)
+{
+  LoadPosition before;
+
+  g_return_val_if_fail (_tilebox_load_has_collections (load), FALSE);
+
+  *page = NULL;
+  if (load_done (load))
+    return TRUE;
+  if (!next_page_begin (load, &before, error))
+    return FALSE;
+
+  do
+    {
+      if (!load_page (load, cancellable, error))
+        {
+          next_page_fail (load, &before);
+          return FALSE;
+        }
+    }
+  while (next_page_wanted (load));
+
+  *page = next_page_take (load);
+  return TRUE;
+}
+
+typedef struct {
+  TileboxLoad *load;             /* the caller's */
+  LoadPosition before;
+} NextPage;
+
+static void
+next_page_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  NextPage *next = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!load_page_finish (next->load, result, &error))
+    {
+      next_page_fail (next->load, &next->before);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (next_page_wanted (next->load))
+    {
+      load_page_async (next->load, g_task_get_cancellable (task), next_page_cb, g_object_ref (task));
+      return;
+    }
+
+  g_task_return_pointer (task, next_page_take (next->load), g_object_unref);
+}
+
+void
+_tilebox_load_next_page_async (TileboxLoad         *load,
+                               gpointer             source_object,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  NextPage *next;
+  GError *error = NULL;
+
+  g_return_if_fail (_tilebox_load_has_collections (load));
+
+  task = g_task_new (source_object, cancellable, callback, user_data);
+  next = g_new0 (NextPage, 1);
+  g_task_set_source_tag (task, _tilebox_load_next_page_async);
+  g_task_set_task_data (task, next, g_free);
+  /* The load has moved past a page once it is received: it must reach the
+   * caller even if the cancellable fires in the meantime. */
+  g_task_set_check_cancellable (task, FALSE);
+  next->load = load;
+
+  if (load_done (load))
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  if (!next_page_begin (load, &next->before, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  load_page_async (load, cancellable, next_page_cb, g_object_ref (task));
+}
+
+gboolean
+_tilebox_load_next_page_finish (GAsyncResult       *result,
+                                TileboxDatapoints **page,
+                                GError            **error)
+{
+  GTask *task = G_TASK (result);
+
+  g_return_val_if_fail (g_task_get_source_tag (task) == _tilebox_load_next_page_async, FALSE);
+
+  /* NULL is a result here too: the load is done. */
+  if (g_task_had_error (task))
+    {
+      *page = NULL;
+      g_task_propagate_pointer (task, error);
+      return FALSE;
+    }
+  *page = g_task_propagate_pointer (task, NULL);
+  return TRUE;
+}
 
 /* --- parallel range loading ----------------------------------------------- */
 
@@ -439,17 +687,17 @@ plan_parts (GPtrArray    *collections,
 
 /* Records a part's page and reports the whole load's progress. */
 static void
-parallel_progress (Parallel *parallel,
-                   Load     *part)
+parallel_progress (Parallel    *parallel,
+                   TileboxLoad *part)
 {
   PartProgress *slot = &parallel->progress[part->part];
   guint64 datapoints = 0, bytes = 0;
   guint pages = 0;
   double fraction = 0;
 
-  slot->datapoints = part->columns->n_rows;
-  slot->pages = part->pages;
-  slot->bytes = part->bytes;
+  slot->datapoints = part->at.datapoints;
+  slot->pages = part->at.pages;
+  slot->bytes = part->at.bytes;
   slot->fraction = load_fraction (part);
   for (guint i = 0; i < parallel->n_parts; i++)
     {
@@ -475,7 +723,7 @@ part_done_cb (GObject      *source,
 {
   Parallel *parallel = user_data;
   GTask *part_task = G_TASK (result);
-  Load *part = g_task_get_task_data (part_task);
+  TileboxLoad *part = g_task_get_task_data (part_task);
   GError *error = NULL;
   TileboxDatapoints *datapoints = g_task_propagate_pointer (part_task, &error);
   g_autoptr(GTask) task = NULL;

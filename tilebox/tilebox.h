@@ -18,6 +18,7 @@
 #include "tilebox-query.h"
 #include "tilebox-schema.h"
 #include "tilebox-datapoints.h"
+#include "tilebox-query-cursor.h"
 #include "tilebox-dataset-group.h"
 #include "tilebox-collection.h"
 #include "tilebox-dataset.h"

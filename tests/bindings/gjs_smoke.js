@@ -12,6 +12,7 @@ import Tilebox from 'gi://Tilebox?version=1';
 Gio._promisify(Tilebox.Client.prototype, 'list_datasets_async', 'list_datasets_finish');
 Gio._promisify(Tilebox.Client.prototype, 'get_dataset_async', 'get_dataset_finish');
 Gio._promisify(Tilebox.Dataset.prototype, 'list_collections_async', 'list_collections_finish');
+Gio._promisify(Tilebox.QueryCursor.prototype, 'next_async', 'next_finish');
 Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish_utf8');
 
 function check(condition, what) {
@@ -42,6 +43,24 @@ try {
     const collections = await s2.list_collections_async(null);
     check(collections.map(c => c.name).includes('S2A_S2MSI1C'), 'S2A_S2MSI1C listed');
 
+    const berlin = client.get_dataset('demo.weather_stations', null).get_collection('berlin', null);
+    const query = Tilebox.Query.new();
+    query.set_time_interval(Tilebox.TimeInterval.new_parse('2025-01-01', '2025-01-02'));
+    query.set_page_size(10);
+    const cursor = berlin.query_pages(query);
+    const ids = [];
+    for (let page = cursor.next(null); page !== null; page = cursor.next(null))
+        ids.push(...page.get_ids());
+    check(ids.length === 24 && cursor.n_pages === 3 && cursor.done, 'a day of readings in pages of 10');
+    check(cursor.position === ids[23], 'the position is the last id delivered');
+
+    const resumed = berlin.query_pages(query);
+    resumed.set_position(ids[9]);
+    const rest = [];
+    for (let page = await resumed.next_async(null); page !== null; page = await resumed.next_async(null))
+        rest.push(...page.get_ids());
+    check(rest.join() === ids.slice(10).join(), 'a resumed cursor continues after its position');
+
     try {
         await client.get_dataset_async('no_such.dataset', null);
         check(false, 'an unknown dataset fails');
@@ -53,17 +72,18 @@ try {
     const cover = Tilebox.Filter.new_compare('cloud_cover', Tilebox.FilterOp.LT, new GLib.Variant('d', 20));
     check(cover.equal(clear.get_operand(0)) === false, 'an integer and a double literal differ');
     check(cover.to_string() === 'cloud_cover < 20.0', `to_string, got ${cover.to_string()}`);
-    const s2a = s2.get_collection('S2A_S2MSI1C', null);
-    const query = Tilebox.Query.new();
-    query.set_time_interval(Tilebox.TimeInterval.new_parse('2025-01-01', '2026-01-01'));
-    query.add_filter(cover);
-    query.set_spatial_filter_wkt('POLYGON ((-180 -90, 180 -90, 180 90, -180 90, -180 -90))',
+    const s2aFiltered = s2.get_collection('S2A_S2MSI1C', null);
+    const filtered = Tilebox.Query.new();
+    filtered.set_time_interval(Tilebox.TimeInterval.new_parse('2025-01-01', '2026-01-01'));
+    filtered.add_filter(cover);
+    filtered.set_spatial_filter_wkt('POLYGON ((-180 -90, 180 -90, 180 90, -180 90, -180 -90))',
         Tilebox.SpatialMode.INTERSECTS, Tilebox.CoordinateSystem.CARTESIAN);
-    const clearOnes = s2a.query(query, null);
+    const clearOnes = s2aFiltered.query(filtered, null);
     const covers = clearOnes.get_column('cloud_cover').deepUnpack();
     check(covers.length > 0 && covers.every(c => c < 20), `${covers.length} rows under 20% cloud`);
 
-    print(`ok: ${datasets.length} datasets, ${collections.length} Sentinel-2 collections`);
+    print(`ok: ${datasets.length} datasets, ${collections.length} Sentinel-2 collections, ` +
+          `${cursor.n_pages} pages`);
 } catch (e) {
     printerr(e);
     status = 1;

@@ -155,6 +155,56 @@ class LocalServerTest(unittest.TestCase):
         with self.assertRaises(GLib.Error):
             Tilebox.Filter.new_parse("humidity >")
 
+    def test_query_pages_blocking_async_and_resumed(self):
+        client = Tilebox.Client.new_for_url(self.url, None)
+        berlin = client.get_dataset("demo.weather_stations", None).get_collection("berlin", None)
+        query = Tilebox.Query.new()
+        query.set_time_interval(Tilebox.TimeInterval.new_parse("2025-01-01", "2025-01-03"))
+        query.set_page_size(10)
+        whole = berlin.query(query, None).get_ids()
+        self.assertEqual(len(whole), 48)
+
+        cursor = berlin.query_pages(query)
+        ids = []
+        while (page := cursor.next(None)) is not None:
+            self.assertLessEqual(page.get_n_rows(), 10)
+            ids.extend(page.get_ids())
+        self.assertEqual(ids, whole)
+        self.assertTrue(cursor.is_done())
+        self.assertEqual(cursor.props.n_pages, 5)
+        self.assertEqual(cursor.props.n_datapoints, 48)
+        self.assertEqual(cursor.props.position, whole[-1])
+        self.assertIsNone(cursor.next(None))
+
+        # A new cursor from a kept position, read async to the end.
+        resumed = berlin.query_pages(query)
+        self.assertTrue(resumed.set_position(whole[19]))
+        loop = GLib.MainLoop()
+        rest, errors = [], []
+
+        def done(source, res):
+            try:
+                page = source.next_finish(res)
+            except GLib.Error as e:
+                errors.append(e)
+                page = None
+            if page is None:
+                loop.quit()
+                return
+            rest.extend(page.get_ids())
+            source.next_async(None, done)
+
+        resumed.next_async(None, done)
+        GLib.timeout_add_seconds(30, loop.quit)
+        loop.run()
+        self.assertEqual(errors, [])
+        self.assertEqual(rest, whole[20:])
+        self.assertTrue(resumed.props.done)
+
+        with self.assertRaises(GLib.Error) as caught:
+            berlin.query_pages(query).set_position("not a position")
+        self.assertTrue(caught.exception.matches(Tilebox.error_quark(), Tilebox.Error.INVALID_ARGUMENT))
+
     def test_errors_are_glib_errors_in_the_tilebox_domain(self):
         client = Tilebox.Client.new_for_url(self.url, None)
         with self.assertRaises(GLib.Error) as caught:
