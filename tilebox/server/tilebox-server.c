@@ -1330,6 +1330,7 @@ typedef struct {
 static gboolean
 page_row_cb (const TileboxStoreRow *row,
              gpointer               user_data,
+             gboolean              *stop,
              GError               **error)
 {
   PageBuilder *page = user_data;
@@ -1337,7 +1338,10 @@ page_row_cb (const TileboxStoreRow *row,
 
   page->rows++;
   if (page->rows > page->limit)
-    return TRUE;
+    {
+      *stop = TRUE;
+      return TRUE;
+    }
 
   if (page->skip_data)
     {
