@@ -494,6 +494,17 @@ test_list_datasets (Fixture       *f,
   field = _tilebox_desc_message_find_field_by_name (message, "pressure");
   g_assert_cmpint (field->type, ==, TILEBOX_DESC_TYPE_UINT32);
   g_assert_true (field->explicit_presence);
+  /* the fields with absent values can be filtered on (IS NULL) */
+  for (guint i = 0; i < message->fields->len; i++)
+    {
+      const char *name = ((TileboxDescField *) g_ptr_array_index (message->fields, i))->name;
+      TileboxPbFieldAnnotation *annotation = g_ptr_array_index (weather->type.field_annotations, i);
+
+      if (g_str_equal (name, "humidity") || g_str_equal (name, "pressure"))
+        g_assert_true (annotation->queryable);
+      if (g_str_equal (name, "tags"))
+        g_assert_false (annotation->queryable);
+    }
 
   list_datasets_free (list);
 }
