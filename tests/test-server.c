@@ -2673,7 +2673,7 @@ test_query_errors (Fixture       *f,
     empty_filters = query_raw (f, "", &req);
     g_free (assert_connect_error (empty_filters, 400, "invalid_argument"));
   }
-  /* a spatial filter is not ignored */
+  /* a spatial filter on a dataset without geometries is not ignored */
   {
     g_auto(TileboxPbQueryRequest) req = { 0 };
     g_autoptr(Response) response = NULL;
@@ -2684,8 +2684,8 @@ test_query_errors (Fixture       *f,
     req.filters.has_spatial_extent = TRUE;
     req.filters.spatial_extent.geometry_wkb = g_bytes_new_static ("\x01\x01\x00\x00\x00", 5);
     response = query_raw (f, "", &req);
-    message = assert_connect_error (response, 501, "unimplemented");
-    g_assert_nonnull (strstr (message, "patial"));
+    message = assert_connect_error (response, 400, "invalid_argument");
+    g_assert_nonnull (strstr (message, "geometry field"));
   }
 }
 
