@@ -372,7 +372,7 @@ _tilebox_filter_free (TileboxFilter *filter)
 
   if (filter == NULL)
     return;
-  geos = filter->context->geos;
+  geos = filter->context != NULL ? filter->context->geos : NULL;
   if (filter->prepared != NULL)
     GEOSPreparedGeom_destroy_r (geos, filter->prepared);
   if (filter->geometry != NULL)
@@ -531,7 +531,8 @@ check_limits (const GPtrArray *expressions,
       if (within_limits (g_ptr_array_index (expressions, i), 1, &nodes))
         continue;
       if (nodes > TILEBOX_FILTER_MAX_NODES)
-        return invalid (error, _("The filter expressions of a query have at most %d nodes in all"),
+        return invalid (error, _("The filter expressions have more than %d nodes in all: "
+                                 "a query takes at most that many"),
                         TILEBOX_FILTER_MAX_NODES);
       return invalid (error, _("Filter expression %u nests deeper than %d levels"),
                       i + 1, TILEBOX_FILTER_MAX_DEPTH);
@@ -600,8 +601,8 @@ resolve_field (TileboxFilter                *filter,
     {
       type_name = describe_field_type (field);
       if (kind == FIELD_GEOMETRY)
-        return invalid (error, _("The field “%s” (%s) cannot be compared: filter by geometry with a spatial filter"),
-                        name, type_name);
+        return invalid (error, _("The field “%s” (%s) cannot be compared: "
+                                 "filter by geometry with a spatial filter"), name, type_name);
       return invalid (error, _("The field “%s” (%s) cannot be filtered on"), name, type_name);
     }
   *slot = add_slot (filter, field, kind);
@@ -687,7 +688,7 @@ compile_comparison (TileboxFilter             *filter,
     case FIELD_BYTES:
     case FIELD_UUID:
       fits = given == TILEBOX_PB_LITERAL_BYTES;
-      wanted = slot->kind == FIELD_UUID ? _("a bytes of 16") : _("a bytes");
+      wanted = slot->kind == FIELD_UUID ? _("16 bytes") : _("bytes");
       equality_only = TRUE;
       if (fits)
         node->value.bytes = g_bytes_ref (literal->bytes);
@@ -757,10 +758,17 @@ compile_node (TileboxFilter                *filter,
       break;
 
     case TILEBOX_PB_EXPRESSION_NOT:
-      if (n_operands != 1)
+      /* on the wire, NOT of nothing is NOT of an empty expression */
+      if (n_operands == 0 ||
+          ((const TileboxPbExpression *) g_ptr_array_index (expression->operands, 0))->kind ==
+          TILEBOX_PB_EXPRESSION_NONE)
         {
-          invalid (error, n_operands == 0 ? _("A NOT expression has no operand")
-                                          : _("A NOT expression has more than one operand"));
+          invalid (error, _("A NOT expression has no operand"));
+          goto fail;
+        }
+      if (n_operands > 1)
+        {
+          invalid (error, _("A NOT expression has more than one operand"));
           goto fail;
         }
       break;
@@ -941,7 +949,7 @@ _tilebox_filter_new (TileboxFilterContext         *context,
                      const TileboxPbQueryFilters  *filters,
                      GError                      **error)
 {
-  g_autoptr(TileboxFilter) filter = g_new0 (TileboxFilter, 1);
+  g_autoptr(TileboxFilter) filter = NULL;
   g_autoptr(TileboxDescPool) pool = NULL;
   g_autoptr(GError) local_error = NULL;
   const GPtrArray *expressions = filters != NULL ? filters->expressions : NULL;
@@ -952,6 +960,7 @@ _tilebox_filter_new (TileboxFilterContext         *context,
 
   g_return_val_if_fail (context != NULL, NULL);
 
+  filter = g_new0 (TileboxFilter, 1);
   filter->context = context;
   filter->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
   g_array_set_clear_func (filter->slots, slot_clear);
@@ -1034,7 +1043,7 @@ note_oneof_member (TileboxFilter *filter,
 {
   OneofMember key = { number, 0 };
   const OneofMember *member = bsearch (&key, filter->oneof_members->data, filter->oneof_members->len,
-                                       sizeof (OneofMember), (int (*) (const void *, const void *)) compare_oneof_members);
+                                       sizeof (OneofMember), compare_oneof_members);
 
   if (member != NULL)
     filter->oneof_last[member->oneof] = number;
