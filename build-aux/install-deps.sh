@@ -8,8 +8,8 @@ packages=(
   # build
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev zlib1g-dev
-  # the local server
-  libsqlite3-dev
+  # the local server: its store, and the geometry predicates of spatial filters
+  libsqlite3-dev libgeos-dev
   # bindings
   gobject-introspection libgirepository1.0-dev valac gjs python3-gi
   # docs

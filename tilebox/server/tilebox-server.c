@@ -20,6 +20,7 @@
 #include "tilebox-error.h"
 #include "tilebox-descriptor-private.h"
 #include "tilebox-demo-private.h"
+#include "tilebox-filter-private.h"
 #include "tilebox-server-private.h"
 #include "tilebox-util-private.h"
 
@@ -37,6 +38,7 @@ struct _TileboxServer {
   /* the store and everything the calls touch */
   GMutex store_lock;
   TileboxStore *store;
+  TileboxFilterContext *filter_context;
 
   /* configuration: set before listening */
   char *api_key;
@@ -1111,13 +1113,13 @@ check_collection_count (const GArray *collection_ids,
 }
 
 /* The distinct collections of a query (16-byte ids, in request order), all
- * existing, of one dataset the caller may read; *type_url_out receives
- * the dataset's type URL. */
+ * existing, of one dataset the caller may read; *dataset_out receives
+ * that dataset (free with _tilebox_pb_dataset_free ()). */
 static GArray *
-resolve_collections (Call         *call,
-                     const GArray *collection_ids,
-                     char        **type_url_out,
-                     GError      **error)
+resolve_collections (Call              *call,
+                     const GArray      *collection_ids,
+                     TileboxPbDataset **dataset_out,
+                     GError           **error)
 {
   g_autoptr(GArray) ids = NULL;
   TileboxPbDataset *dataset;
@@ -1169,9 +1171,14 @@ resolve_collections (Call         *call,
       _tilebox_pb_dataset_free (dataset);
       return NULL;
     }
-  *type_url_out = g_strdup (dataset->has_type && dataset->type.type_url ? dataset->type.type_url : "");
-  _tilebox_pb_dataset_free (dataset);
+  *dataset_out = dataset;
   return g_steal_pointer (&ids);
+}
+
+static char *
+dup_type_url (const TileboxPbDataset *dataset)
+{
+  return g_strdup (dataset->has_type && dataset->type.type_url ? dataset->type.type_url : "");
 }
 
 /* One top-level field of a stored datapoint: bytes [start, end) of it. */
@@ -1318,10 +1325,12 @@ complete_datapoint (const TileboxStoreRow *row,
 }
 
 /* Collects the datapoints of a page; the row past the limit only tells
- * that a next page exists. */
+ * that a next page exists. With a filter, the rows it refuses do not
+ * count: the page holds `limit` matching datapoints when there are. */
 typedef struct {
   gboolean skip_data;
   guint limit;
+  TileboxFilter *filter; /* NULL: every row */
   GPtrArray *values; /* GBytes */
   guint rows;
   guint8 last_id[16];
@@ -1330,14 +1339,36 @@ typedef struct {
 static gboolean
 page_row_cb (const TileboxStoreRow *row,
              gpointer               user_data,
+             gboolean              *stop,
              GError               **error)
 {
   PageBuilder *page = user_data;
+  g_autoptr(GBytes) message = NULL;
   GBytes *value;
+
+  if (page->filter != NULL)
+    {
+      gsize len;
+      const guint8 *data;
+      gboolean matches;
+
+      /* filtered as it is answered: with its time, id and ingestion_time */
+      message = complete_datapoint (row, error);
+      if (message == NULL)
+        return FALSE;
+      data = g_bytes_get_data (message, &len);
+      if (!_tilebox_filter_match (page->filter, row->id, data, len, &matches, error))
+        return FALSE;
+      if (!matches)
+        return TRUE;
+    }
 
   page->rows++;
   if (page->rows > page->limit)
-    return TRUE;
+    {
+      *stop = TRUE;
+      return TRUE;
+    }
 
   if (page->skip_data)
     {
@@ -1346,6 +1377,10 @@ page_row_cb (const TileboxStoreRow *row,
       /* only time, id and ingestion_time, as the real service answers */
       write_datapoint_head (head, row, NULL, NULL);
       value = g_byte_array_free_to_bytes (head);
+    }
+  else if (message != NULL)
+    {
+      value = g_steal_pointer (&message);
     }
   else
     {
@@ -1368,6 +1403,8 @@ handle_query (Call         *call,
   g_auto(TileboxPbQueryRequest) request = { 0 };
   g_auto(TileboxPbQueryResultPage) response = { 0 };
   g_autoptr(GArray) collections = NULL;
+  g_autoptr(TileboxFilter) filter = NULL;
+  TileboxPbDataset *dataset = NULL;
   TileboxStoreQuery query = { 0 };
   PageBuilder page = { 0 };
   guint limit = _tilebox_server_get_max_page_size (call->server);
@@ -1385,15 +1422,6 @@ handle_query (Call         *call,
                    _("A query needs a time interval or a datapoint interval"));
       return FALSE;
     }
-  if (request.filters.has_spatial_extent)
-    {
-      /* ignoring it would answer datapoints the caller filtered out */
-      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_UNIMPLEMENTED,
-                   _("Spatial filters are not implemented by this server yet: "
-                     "query without a spatial extent and filter the results"));
-      return FALSE;
-    }
-
   if (request.filters.has_time_interval)
     {
       const TileboxPbTimeInterval *interval = &request.filters.time_interval;
@@ -1470,19 +1498,30 @@ handle_query (Call         *call,
   if (query.has_min_id && query.has_end_id && memcmp (query.min_id, query.end_id, 16) >= 0)
     empty = TRUE;
 
-  collections = resolve_collections (call, request.collection_ids, &response.type_url, error);
+  collections = resolve_collections (call, request.collection_ids, &dataset, error);
   if (collections == NULL)
+    return FALSE;
+  response.type_url = dup_type_url (dataset);
+  /* checked even when the interval is empty: a wrong filter is wrong */
+  filter = _tilebox_filter_new (call->server->filter_context, dataset->has_type ? &dataset->type : NULL,
+                                &request.filters, error);
+  _tilebox_pb_dataset_free (dataset);
+  if (filter == NULL)
     return FALSE;
 
   response.values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   if (!empty)
     {
+      gboolean filtered = !_tilebox_filter_matches_all (filter);
+
       query.collection_ids = (const guint8 (*)[16]) collections->data;
       query.n_collection_ids = collections->len;
-      query.limit = limit + 1;
-      query.with_data = !request.skip_data;
+      /* a filter reads rows until the page is full and one more matched */
+      query.limit = filtered ? 0 : limit + 1;
+      query.with_data = !request.skip_data || filtered;
       page.skip_data = request.skip_data;
       page.limit = limit;
+      page.filter = filtered ? filter : NULL;
       page.values = response.values;
       if (!_tilebox_store_query_datapoints (call->server->store, &query, page_row_cb, &page, error))
         return FALSE;
@@ -1510,6 +1549,7 @@ handle_query_by_id (Call         *call,
   g_auto(TileboxPbAny) response = { 0 };
   g_autoptr(GArray) collections = NULL;
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  TileboxPbDataset *dataset = NULL;
   TileboxStoreQuery query = { 0 };
   PageBuilder page = { 0 };
 
@@ -1518,9 +1558,11 @@ handle_query_by_id (Call         *call,
   if (!check_collection_count (request.collection_ids, error) ||
       !require_id (&request.id, "datapoint id", error))
     return FALSE;
-  collections = resolve_collections (call, request.collection_ids, &response.type_url, error);
+  collections = resolve_collections (call, request.collection_ids, &dataset, error);
   if (collections == NULL)
     return FALSE;
+  response.type_url = dup_type_url (dataset);
+  _tilebox_pb_dataset_free (dataset);
 
   query.collection_ids = (const guint8 (*)[16]) collections->data;
   query.n_collection_ids = collections->len;
@@ -1871,6 +1913,7 @@ _tilebox_server_new (const char *db_path,
   g_mutex_init (&self->store_lock);
   g_mutex_init (&self->state_lock);
   self->store = store;
+  self->filter_context = _tilebox_filter_context_new ();
   self->max_page_size = TILEBOX_SERVER_DEFAULT_MAX_PAGE_SIZE;
   return self;
 }
@@ -1891,6 +1934,7 @@ _tilebox_server_unref (TileboxServer *self)
 
   _tilebox_server_disconnect (self);
   g_clear_pointer (&self->store, _tilebox_store_close);
+  g_clear_pointer (&self->filter_context, _tilebox_filter_context_free);
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
   g_free (self->last_path);
   g_free (self->fail_code);

@@ -156,16 +156,21 @@ typedef struct {
   gsize data_len;
 } TileboxStoreRow;
 
-/* Returns FALSE (error set) to stop the query with that error. */
+/* Returns FALSE (error set) to stop the query with that error; setting
+ * *stop to TRUE ends it after this row without one (*stop is FALSE on
+ * every call). */
 typedef gboolean (*TileboxStoreRowFunc) (const TileboxStoreRow *row,
                                          gpointer               user_data,
+                                         gboolean              *stop,
                                          GError               **error);
 
 /* A query of datapoints, normalized by the caller to half-open bounds:
  * every datapoint of the collections with
  *   start_ms <= time_ms < end_ms       (when has_start_ms / has_end_ms)
  *   min_id <= id < end_id (memcmp)     (when has_min_id / has_end_id)
- * in id order (ties by collection id), at most limit of them. */
+ * in id order (ties by collection id), at most limit of them; limit 0
+ * reads on until the last row or until the row function stops (a caller
+ * that filters rows cannot know in advance how many it will read). */
 typedef struct {
   const guint8 (*collection_ids)[16];
   guint n_collection_ids;
@@ -184,12 +189,13 @@ typedef struct {
 /* Runs the query, calling func for each row in order; func must not call
  * the store. The collections are not checked (unknown ones have no
  * datapoints). A statement is prepared once per query shape (number of
- * collections, bounds present, data or not) and kept.
+ * collections, bounds present, data or not, limit or not) and kept.
  *
  * As SQLite plans it: one collection reads the primary key (collection_id,
- * id) in order;
+ * id) in order, row by row as func takes them;
  * several read each collection's time range from the index (collection_id,
- * time_ms, id) and sort by id, keeping only the first `limit` rows. */
+ * time_ms, id) and sort by id, keeping only the first `limit` rows (all of
+ * them without a limit) before the first row comes out. */
 gboolean _tilebox_store_query_datapoints (TileboxStore            *store,
                                           const TileboxStoreQuery *query,
                                           TileboxStoreRowFunc      func,

@@ -1249,9 +1249,6 @@ _tilebox_store_query_datapoints (TileboxStore            *store,
 
   g_return_val_if_fail (query->n_collection_ids > 0, FALSE);
 
-  if (query->limit == 0)
-    return TRUE;
-
   /* One shape per number of collections and set of bounds: the order of
    * the parameters follows the text. */
   g_string_append (sql, query->with_data ? ", data" : "");
@@ -1275,7 +1272,9 @@ _tilebox_store_query_datapoints (TileboxStore            *store,
     g_string_append (sql, " AND id >= ?");
   if (query->has_end_id)
     g_string_append (sql, " AND id < ?");
-  g_string_append (sql, " ORDER BY id, collection_id LIMIT ?");
+  g_string_append (sql, " ORDER BY id, collection_id");
+  if (query->limit > 0)
+    g_string_append (sql, " LIMIT ?");
 
   stmt = prepare_cached (store, sql->str, error);
   if (stmt == NULL)
@@ -1291,11 +1290,13 @@ _tilebox_store_query_datapoints (TileboxStore            *store,
     sqlite3_bind_blob (stmt, param++, query->min_id, 16, SQLITE_STATIC);
   if (query->has_end_id)
     sqlite3_bind_blob (stmt, param++, query->end_id, 16, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, param++, query->limit);
+  if (query->limit > 0)
+    sqlite3_bind_int64 (stmt, param++, query->limit);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       TileboxStoreRow row = { 0 };
+      gboolean stop = FALSE;
 
       if (sqlite3_column_bytes (stmt, 0) != 16 || sqlite3_column_bytes (stmt, 1) != 16)
         {
@@ -1316,9 +1317,14 @@ _tilebox_store_query_datapoints (TileboxStore            *store,
           if (row.data == NULL)
             row.data = (const guint8 *) "";
         }
-      if (!func (&row, user_data, error))
+      if (!func (&row, user_data, &stop, error))
         {
           ok = FALSE;
+          break;
+        }
+      if (stop)
+        {
+          rc = SQLITE_DONE;
           break;
         }
     }
