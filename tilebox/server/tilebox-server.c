@@ -20,7 +20,7 @@
 #include "tilebox-error.h"
 #include "tilebox-descriptor-private.h"
 #include "tilebox-demo-private.h"
-#include "tilebox-filter-private.h"
+#include "tilebox-server-filter-private.h"
 #include "tilebox-server-private.h"
 #include "tilebox-util-private.h"
 
@@ -38,7 +38,7 @@ struct _TileboxServer {
   /* the store and everything the calls touch */
   GMutex store_lock;
   TileboxStore *store;
-  TileboxFilterContext *filter_context;
+  TileboxServerFilterContext *filter_context;
 
   /* configuration: set before listening */
   char *api_key;
@@ -1330,7 +1330,7 @@ complete_datapoint (const TileboxStoreRow *row,
 typedef struct {
   gboolean skip_data;
   guint limit;
-  TileboxFilter *filter; /* NULL: every row */
+  TileboxServerFilter *filter; /* NULL: every row */
   GPtrArray *values; /* GBytes */
   guint rows;
   guint8 last_id[16];
@@ -1357,7 +1357,7 @@ page_row_cb (const TileboxStoreRow *row,
       if (message == NULL)
         return FALSE;
       data = g_bytes_get_data (message, &len);
-      if (!_tilebox_filter_match (page->filter, row->id, data, len, &matches, error))
+      if (!_tilebox_server_filter_match (page->filter, row->id, data, len, &matches, error))
         return FALSE;
       if (!matches)
         return TRUE;
@@ -1403,7 +1403,7 @@ handle_query (Call         *call,
   g_auto(TileboxPbQueryRequest) request = { 0 };
   g_auto(TileboxPbQueryResultPage) response = { 0 };
   g_autoptr(GArray) collections = NULL;
-  g_autoptr(TileboxFilter) filter = NULL;
+  g_autoptr(TileboxServerFilter) filter = NULL;
   TileboxPbDataset *dataset = NULL;
   TileboxStoreQuery query = { 0 };
   PageBuilder page = { 0 };
@@ -1503,8 +1503,8 @@ handle_query (Call         *call,
     return FALSE;
   response.type_url = dup_type_url (dataset);
   /* checked even when the interval is empty: a wrong filter is wrong */
-  filter = _tilebox_filter_new (call->server->filter_context, dataset->has_type ? &dataset->type : NULL,
-                                &request.filters, error);
+  filter = _tilebox_server_filter_new (call->server->filter_context, dataset->has_type ? &dataset->type : NULL,
+                                       &request.filters, error);
   _tilebox_pb_dataset_free (dataset);
   if (filter == NULL)
     return FALSE;
@@ -1512,7 +1512,7 @@ handle_query (Call         *call,
   response.values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   if (!empty)
     {
-      gboolean filtered = !_tilebox_filter_matches_all (filter);
+      gboolean filtered = !_tilebox_server_filter_matches_all (filter);
 
       query.collection_ids = (const guint8 (*)[16]) collections->data;
       query.n_collection_ids = collections->len;
@@ -1913,7 +1913,7 @@ _tilebox_server_new (const char *db_path,
   g_mutex_init (&self->store_lock);
   g_mutex_init (&self->state_lock);
   self->store = store;
-  self->filter_context = _tilebox_filter_context_new ();
+  self->filter_context = _tilebox_server_filter_context_new ();
   self->max_page_size = TILEBOX_SERVER_DEFAULT_MAX_PAGE_SIZE;
   return self;
 }
@@ -1934,7 +1934,7 @@ _tilebox_server_unref (TileboxServer *self)
 
   _tilebox_server_disconnect (self);
   g_clear_pointer (&self->store, _tilebox_store_close);
-  g_clear_pointer (&self->filter_context, _tilebox_filter_context_free);
+  g_clear_pointer (&self->filter_context, _tilebox_server_filter_context_free);
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
   g_free (self->last_path);
   g_free (self->fail_code);

@@ -1,4 +1,4 @@
-/* tilebox-filter-private.h: the filters of a Query, evaluated by the local server (internal)
+/* tilebox-server-filter-private.h: the filters of a Query, evaluated by the local server (internal)
  *
  * Copyright 2026 The libtilebox authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -50,8 +50,8 @@
  * geometry field.
  *
  * Errors: TILEBOX_ERROR_INVALID_ARGUMENT (or UNIMPLEMENTED, above) from
- * _tilebox_filter_new (), naming the problem; TILEBOX_ERROR_DATA_LOSS from
- * _tilebox_filter_match () for a stored datapoint it cannot read.
+ * _tilebox_server_filter_new (), naming the problem; TILEBOX_ERROR_DATA_LOSS from
+ * _tilebox_server_filter_match () for a stored datapoint it cannot read.
  */
 
 #pragma once
@@ -67,38 +67,38 @@ G_BEGIN_DECLS
 
 /* What filters of one server share: the GEOS context. Belongs to one
  * thread at a time, as do the filters made with it. */
-typedef struct _TileboxFilterContext TileboxFilterContext;
+typedef struct _TileboxServerFilterContext TileboxServerFilterContext;
 
-TileboxFilterContext *_tilebox_filter_context_new (void);
-void _tilebox_filter_context_free (TileboxFilterContext *context);
+TileboxServerFilterContext *_tilebox_server_filter_context_new (void);
+void _tilebox_server_filter_context_free (TileboxServerFilterContext *context);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TileboxFilterContext, _tilebox_filter_context_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TileboxServerFilterContext, _tilebox_server_filter_context_free)
 
-typedef struct _TileboxFilter TileboxFilter;
+typedef struct _TileboxServerFilter TileboxServerFilter;
 
 /* Checks and compiles the expressions and the spatial filter of `filters`
  * (NULL: none) for datapoints of `type` (NULL: a dataset without a type,
  * which only a query without them may read). The filter keeps no pointer
  * into type or filters. */
-TileboxFilter *_tilebox_filter_new (TileboxFilterContext         *context,
-                                    const TileboxPbAnnotatedType *type,
-                                    const TileboxPbQueryFilters  *filters,
-                                    GError                      **error);
-void _tilebox_filter_free (TileboxFilter *filter);
+TileboxServerFilter *_tilebox_server_filter_new (TileboxServerFilterContext    *context,
+                                                 const TileboxPbAnnotatedType  *type,
+                                                 const TileboxPbQueryFilters   *filters,
+                                                 GError                       **error);
+void _tilebox_server_filter_free (TileboxServerFilter *filter);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TileboxFilter, _tilebox_filter_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TileboxServerFilter, _tilebox_server_filter_free)
 
 /* TRUE when the filter has neither expressions nor a spatial filter: every
  * datapoint matches, and nothing needs to read them. */
-gboolean _tilebox_filter_matches_all (TileboxFilter *filter);
+gboolean _tilebox_server_filter_matches_all (TileboxServerFilter *filter);
 
 /* Whether the datapoint message `data` (id: its id, for messages) passes
  * the filter; FALSE with TILEBOX_ERROR_DATA_LOSS when it cannot be read. */
-gboolean _tilebox_filter_match (TileboxFilter *filter,
-                                const guint8   id[16],
-                                const guint8  *data,
-                                gsize          len,
-                                gboolean      *matches,
-                                GError       **error);
+gboolean _tilebox_server_filter_match (TileboxServerFilter  *filter,
+                                       const guint8          id[16],
+                                       const guint8         *data,
+                                       gsize                 len,
+                                       gboolean             *matches,
+                                       GError              **error);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* tilebox-filter.c: the filters of a Query, evaluated by the local server
+/* tilebox-server-filter.c: the filters of a Query, evaluated by the local server
  *
  * Copyright 2026 The libtilebox authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -22,7 +22,7 @@
 
 #include "tilebox-error.h"
 #include "tilebox-descriptor-private.h"
-#include "tilebox-filter-private.h"
+#include "tilebox-server-filter-private.h"
 #include "tilebox-pb-private.h"
 #include "tilebox-util-private.h"
 
@@ -58,7 +58,7 @@ enum {
 
 /* --- the GEOS context ------------------------------------------------------- */
 
-struct _TileboxFilterContext {
+struct _TileboxServerFilterContext {
   GEOSContextHandle_t geos;
   char *last_error; /* the message of GEOS's last error, until taken */
 };
@@ -67,16 +67,16 @@ static void
 geos_error_cb (const char *message,
                void       *user_data)
 {
-  TileboxFilterContext *context = user_data;
+  TileboxServerFilterContext *context = user_data;
 
   g_free (context->last_error);
   context->last_error = g_strdup (message);
 }
 
-TileboxFilterContext *
-_tilebox_filter_context_new (void)
+TileboxServerFilterContext *
+_tilebox_server_filter_context_new (void)
 {
-  TileboxFilterContext *context = g_new0 (TileboxFilterContext, 1);
+  TileboxServerFilterContext *context = g_new0 (TileboxServerFilterContext, 1);
 
   context->geos = GEOS_init_r ();
   GEOSContext_setErrorMessageHandler_r (context->geos, geos_error_cb, context);
@@ -84,7 +84,7 @@ _tilebox_filter_context_new (void)
 }
 
 void
-_tilebox_filter_context_free (TileboxFilterContext *context)
+_tilebox_server_filter_context_free (TileboxServerFilterContext *context)
 {
   if (context == NULL)
     return;
@@ -95,7 +95,7 @@ _tilebox_filter_context_free (TileboxFilterContext *context)
 
 /* What GEOS said about its last failure (GEOS messages are English). */
 static char *
-take_geos_error (TileboxFilterContext *context)
+take_geos_error (TileboxServerFilterContext *context)
 {
   if (context->last_error == NULL)
     return g_strdup (_("no reason given"));
@@ -321,8 +321,8 @@ typedef struct {
   guint oneof;
 } OneofMember;
 
-struct _TileboxFilter {
-  TileboxFilterContext *context;
+struct _TileboxServerFilter {
+  TileboxServerFilterContext *context;
   GArray *slots;           /* Slot, in the order the filter met them */
   GArray *slot_order;      /* guint slot indexes sorted by field number */
   GPtrArray *expressions;  /* Node*, the top-level ones */
@@ -366,7 +366,7 @@ slot_clear (gpointer data)
 }
 
 void
-_tilebox_filter_free (TileboxFilter *filter)
+_tilebox_server_filter_free (TileboxServerFilter *filter)
 {
   GEOSContextHandle_t geos;
 
@@ -389,7 +389,7 @@ _tilebox_filter_free (TileboxFilter *filter)
 }
 
 gboolean
-_tilebox_filter_matches_all (TileboxFilter *filter)
+_tilebox_server_filter_matches_all (TileboxServerFilter *filter)
 {
   return filter->expressions->len == 0 && !filter->spatial;
 }
@@ -542,7 +542,7 @@ check_limits (const GPtrArray *expressions,
 
 /* The index of the slot of `field`, added when new. */
 static guint
-add_slot (TileboxFilter          *filter,
+add_slot (TileboxServerFilter          *filter,
           const TileboxDescField *field,
           FieldKind               kind)
 {
@@ -566,7 +566,7 @@ add_slot (TileboxFilter          *filter,
 /* The slot of the field an expression names: a top-level field of the
  * dataset's message, queryable, of a type a filter can compare. */
 static gboolean
-resolve_field (TileboxFilter                *filter,
+resolve_field (TileboxServerFilter                *filter,
                const TileboxDescMessage     *message,
                const TileboxPbAnnotatedType *type,
                const char                   *name,
@@ -636,7 +636,7 @@ number_from_literal (const TileboxPbLiteral *literal)
 /* Checks that the literal and the operator of a comparison suit its field
  * and keeps the literal in the form it is compared in. */
 static gboolean
-compile_comparison (TileboxFilter             *filter,
+compile_comparison (TileboxServerFilter             *filter,
                     const TileboxPbExpression *expression,
                     Node                      *node,
                     GError                   **error)
@@ -723,7 +723,7 @@ compile_comparison (TileboxFilter             *filter,
 }
 
 static Node *
-compile_node (TileboxFilter                *filter,
+compile_node (TileboxServerFilter                *filter,
               const TileboxDescMessage     *message,
               const TileboxPbAnnotatedType *type,
               const TileboxPbExpression    *expression,
@@ -817,7 +817,7 @@ find_geometry_field (const TileboxDescMessage *message)
 }
 
 static gboolean
-compile_spatial (TileboxFilter                *filter,
+compile_spatial (TileboxServerFilter                *filter,
                  const TileboxDescMessage     *message,
                  const TileboxPbSpatialFilter *spatial,
                  GError                      **error)
@@ -910,7 +910,7 @@ compare_oneof_members (gconstpointer a,
 
 /* The lookup tables and scratch space of matching. */
 static void
-prepare_matching (TileboxFilter            *filter,
+prepare_matching (TileboxServerFilter            *filter,
                   const TileboxDescMessage *message)
 {
   gboolean oneofs = FALSE;
@@ -943,13 +943,13 @@ prepare_matching (TileboxFilter            *filter,
   filter->oneof_last = g_new0 (guint32, MAX (filter->n_oneofs, 1));
 }
 
-TileboxFilter *
-_tilebox_filter_new (TileboxFilterContext         *context,
-                     const TileboxPbAnnotatedType *type,
-                     const TileboxPbQueryFilters  *filters,
-                     GError                      **error)
+TileboxServerFilter *
+_tilebox_server_filter_new (TileboxServerFilterContext         *context,
+                            const TileboxPbAnnotatedType *type,
+                            const TileboxPbQueryFilters  *filters,
+                            GError                      **error)
 {
-  g_autoptr(TileboxFilter) filter = NULL;
+  g_autoptr(TileboxServerFilter) filter = NULL;
   g_autoptr(TileboxDescPool) pool = NULL;
   g_autoptr(GError) local_error = NULL;
   const GPtrArray *expressions = filters != NULL ? filters->expressions : NULL;
@@ -960,7 +960,7 @@ _tilebox_filter_new (TileboxFilterContext         *context,
 
   g_return_val_if_fail (context != NULL, NULL);
 
-  filter = g_new0 (TileboxFilter, 1);
+  filter = g_new0 (TileboxServerFilter, 1);
   filter->context = context;
   filter->slots = g_array_new (FALSE, TRUE, sizeof (Slot));
   g_array_set_clear_func (filter->slots, slot_clear);
@@ -1012,7 +1012,7 @@ _tilebox_filter_new (TileboxFilterContext         *context,
 /* --- matching ----------------------------------------------------------------- */
 
 static const Slot *
-find_slot (TileboxFilter *filter,
+find_slot (TileboxServerFilter *filter,
            guint32        number,
            Value        **value)
 {
@@ -1038,7 +1038,7 @@ find_slot (TileboxFilter *filter,
 }
 
 static void
-note_oneof_member (TileboxFilter *filter,
+note_oneof_member (TileboxServerFilter *filter,
                    guint32        number)
 {
   OneofMember key = { number, 0 };
@@ -1161,7 +1161,7 @@ read_value (const Slot      *slot,
 
 /* Reads the slots' fields of a datapoint into filter->values. */
 static gboolean
-read_values (TileboxFilter *filter,
+read_values (TileboxServerFilter *filter,
              const guint8  *data,
              gsize          len,
              GError       **error)
@@ -1279,7 +1279,7 @@ apply_operator (gint op,
 }
 
 static Truth
-evaluate_comparison (TileboxFilter *filter,
+evaluate_comparison (TileboxServerFilter *filter,
                      const Node    *node)
 {
   const Slot *slot = &g_array_index (filter->slots, Slot, node->slot);
@@ -1325,7 +1325,7 @@ evaluate_comparison (TileboxFilter *filter,
 }
 
 static Truth
-evaluate (TileboxFilter *filter,
+evaluate (TileboxServerFilter *filter,
           const Node    *node)
 {
   Truth result, truth;
@@ -1368,7 +1368,7 @@ evaluate (TileboxFilter *filter,
 }
 
 static gboolean
-match_spatial (TileboxFilter *filter,
+match_spatial (TileboxServerFilter *filter,
                const guint8   id[16],
                gboolean      *matches,
                GError       **error)
@@ -1415,17 +1415,17 @@ match_spatial (TileboxFilter *filter,
 }
 
 gboolean
-_tilebox_filter_match (TileboxFilter *filter,
-                       const guint8   id[16],
-                       const guint8  *data,
-                       gsize          len,
-                       gboolean      *matches,
-                       GError       **error)
+_tilebox_server_filter_match (TileboxServerFilter *filter,
+                              const guint8   id[16],
+                              const guint8  *data,
+                              gsize          len,
+                              gboolean      *matches,
+                              GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
 
   *matches = TRUE;
-  if (_tilebox_filter_matches_all (filter))
+  if (_tilebox_server_filter_matches_all (filter))
     return TRUE;
 
   if (!read_values (filter, data, len, &local_error))
