@@ -12,11 +12,6 @@
 
 G_BEGIN_DECLS
 
-/* The service's limits on the filter expressions of one query. */
-#define TILEBOX_FILTER_MAX_TOP_LEVEL 64
-#define TILEBOX_FILTER_MAX_NODES 256
-#define TILEBOX_FILTER_MAX_DEPTH 8
-
 /* The filter on the wire, each field checked against the schema (exists,
  * queryable, not repeated) and each value converted to what its field
  * holds; NULL with TILEBOX_ERROR_INVALID_ARGUMENT naming the field. */

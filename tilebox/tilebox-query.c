@@ -811,12 +811,12 @@ filters_to_pb (TileboxQuery           *self,
 {
   guint nodes = 0;
 
-  if (self->filters->len > TILEBOX_FILTER_MAX_TOP_LEVEL)
+  if (self->filters->len > TILEBOX_FILTER_MAX_EXPRESSIONS)
     {
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
                    _("The query has %u filters, more than the %u the service takes; "
                      "combine some with AND"),
-                   self->filters->len, TILEBOX_FILTER_MAX_TOP_LEVEL);
+                   self->filters->len, TILEBOX_FILTER_MAX_EXPRESSIONS);
       return FALSE;
     }
 

@@ -251,6 +251,12 @@ typedef struct {
  *     }
  *   }
  */
+/* The service's limits on the expressions of one query: top-level ones,
+ * nodes in all, and nesting (a lone comparison has depth 1). */
+#define TILEBOX_FILTER_MAX_EXPRESSIONS 64
+#define TILEBOX_FILTER_MAX_NODES 256
+#define TILEBOX_FILTER_MAX_DEPTH 8
+
 typedef enum {
   TILEBOX_PB_EXPRESSION_NONE = 0,
   TILEBOX_PB_EXPRESSION_COMPARISON = 1,

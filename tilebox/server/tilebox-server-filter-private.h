@@ -61,10 +61,6 @@
 
 G_BEGIN_DECLS
 
-#define TILEBOX_FILTER_MAX_EXPRESSIONS 64
-#define TILEBOX_FILTER_MAX_NODES 256
-#define TILEBOX_FILTER_MAX_DEPTH 8
-
 /* What filters of one server share: the GEOS context. Belongs to one
  * thread at a time, as do the filters made with it. */
 typedef struct _TileboxServerFilterContext TileboxServerFilterContext;
