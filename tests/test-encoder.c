@@ -1790,6 +1790,20 @@ test_columns_errors (void)
   g_clear_pointer (&out, g_ptr_array_unref);
   out = _tilebox_encoder_encode_columns (encoder, bad_wkb, &error);
   assert_encode_error (out, error, "…record 1, field geometry: Malformed WKB");
+  g_clear_error (&error);
+
+  /* an element of a repeated one */
+  g_byte_array_set_size (dp, 0);
+  put_wkb (dp, EK_R_GEOMETRY, wkb_point_1_2, sizeof wkb_point_1_2);
+  put_wkb (dp, EK_R_GEOMETRY, (const guint8 *) "\x01\x01", 2);
+  {
+    g_autoptr(TileboxColumns) c = _tilebox_columns_new (pool, EVERY_KIND_MESSAGE, NULL);
+    g_autoptr(GPtrArray) none = NULL;
+
+    g_assert_true (_tilebox_columns_append (c, dp->data, dp->len, NULL));
+    none = _tilebox_encoder_encode_columns (encoder, c, &error);
+    assert_encode_error (none, error, "…record 0, field rgeometry[1]: Malformed WKB");
+  }
 }
 
 /* --- tests: errors ---------------------------------------------------------------------- */

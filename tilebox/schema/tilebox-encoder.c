@@ -2155,25 +2155,30 @@ _tilebox_encoder_encode_columns (TileboxEncoder       *encoder,
           const FieldPlan *fp = &plan->fields[i];
           const TileboxColumn *column = by_slot[i];
           guint64 start, end;
-          gsize len;
 
           if (column == NULL || !column->present->data[row])
             continue;
           _tilebox_column_row_range (column, row, &start, &end);
-          len = path_push_name (&ctx, fp->field->name);
           g_byte_array_set_size (packed, 0);
           for (guint64 index = start; ok && index < end; index++)
             {
               Element e = { 0 };
 
+              /* only geometries can fail: the path is made for them alone */
+              if (fp->kind == TILEBOX_COLUMN_GEOMETRY)
+                {
+                  path_push_name (&ctx, fp->field->name);
+                  if (fp->repeated)
+                    path_push_index (&ctx, (guint) (index - start));
+                }
               ok = column_element (&ctx, fp, column, index, &e);
+              path_pop (&ctx, 0);
               if (ok)
                 write_element (&ctx, fp, &e, out, fp->packed ? packed : NULL);
               element_clear (&e);
             }
           if (ok && fp->packed && packed->len > 0)
             _tilebox_pb_write_bytes (out, (guint32) fp->field->number, packed->data, packed->len);
-          path_pop (&ctx, len);
         }
       if (ok)
         take_record (results, out);
