@@ -10,10 +10,12 @@
 #include <string.h>
 
 #include "tilebox-columns-private.h"
+#include "tilebox-datapoints-private.h"
 #include "tilebox-descriptor-private.h"
 #include "tilebox-encoder-private.h"
 #include "tilebox-error.h"
 #include "tilebox-pb-private.h"
+#include "tilebox-schema-private.h"
 #include "test-columns-schema.h"
 
 /* --- helpers -------------------------------------------------------------- */
@@ -1749,6 +1751,77 @@ test_round_trip (void)
   }
 }
 
+/* What the library hands out for loaded datapoints goes back in as it is:
+ * TileboxDatapoints as JSON, each TileboxDatapoint as a GVariant, and
+ * their columns all give the bytes the datapoints were decoded from. */
+static void
+test_datapoints (void)
+{
+  static const char * const deps[] = {
+    "google/protobuf/timestamp.proto", "google/protobuf/duration.proto",
+    "datasets/v1/well_known_types.proto", NULL
+  };
+  g_auto(TileboxPbAnnotatedType) type = { 0 };
+  g_autoptr(TileboxSchema) schema = NULL;
+  g_autoptr(TileboxEncoder) encoder = NULL;
+  g_autoptr(TileboxColumns) columns = NULL;
+  g_autoptr(TileboxDatapoints) datapoints = NULL;
+  g_autoptr(JsonNode) as_json = NULL;
+  g_autoptr(GPtrArray) from_json = NULL;
+  g_autoptr(GPtrArray) from_variants = NULL;
+  g_autoptr(GVariant) records = NULL;
+  g_autoptr(GError) error = NULL;
+  GVariantBuilder builder;
+  g_autofree char *text = g_strdup_printf (
+    "[%s, {\"i32\": 0, \"rs\": [\"x\"], \"time\": \"2025-06-01T12:00:00.000000001Z\"}, {}]", every_kind_json);
+  g_autoptr(GPtrArray) dps = NULL;
+
+  type.descriptor_set = _tilebox_desc_build_file_set ("test/v1/every_kind.proto", "test.v1", "EveryKind",
+                                                      every_kind_fields, G_N_ELEMENTS (every_kind_fields),
+                                                      deps);
+  type.type_url = g_strdup (EVERY_KIND_MESSAGE);
+  schema = _tilebox_schema_new_from_pb (&type, &error);
+  g_assert_no_error (error);
+  encoder = new_encoder (_tilebox_schema_get_pool (schema), EVERY_KIND_MESSAGE);
+
+  /* decoded with an id, as the service sends datapoints */
+  dps = encode_json (encoder, text);
+  columns = _tilebox_columns_new (_tilebox_schema_get_pool (schema), EVERY_KIND_MESSAGE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < dps->len; i++)
+    {
+      g_autoptr(GByteArray) with_id = g_byte_array_new ();
+      gsize len;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (dps, i), &len);
+
+      g_byte_array_append (with_id, data, (guint) len);
+      put_uuid (with_id, EK_UUID, uuid_a);
+      g_assert_true (_tilebox_columns_append (columns, with_id->data, with_id->len, &error));
+      g_assert_no_error (error);
+    }
+  datapoints = _tilebox_datapoints_new (schema, columns);
+
+  as_json = tilebox_datapoints_to_json (datapoints);
+  from_json = _tilebox_encoder_encode_json (encoder, as_json, &error);
+  g_assert_no_error (error);
+  assert_same_datapoints (dps, from_json);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < tilebox_datapoints_get_n_rows (datapoints); i++)
+    {
+      g_autoptr(TileboxDatapoint) datapoint = tilebox_datapoints_get_datapoint (datapoints, i);
+      g_autoptr(GVariant) record = tilebox_datapoint_to_variant (datapoint);
+
+      g_variant_builder_add_value (&builder, record);
+    }
+  records = g_variant_ref_sink (g_variant_builder_end (&builder));
+  from_variants = _tilebox_encoder_encode_variant (encoder, records, &error);
+  g_assert_no_error (error);
+  assert_same_datapoints (dps, from_variants);
+
+  assert_reencodes (encoder, dps, _tilebox_datapoints_get_columns (datapoints));
+}
+
 static void
 test_columns_errors (void)
 {
@@ -1895,6 +1968,7 @@ main (int   argc,
   g_test_add_func ("/encoder/server-fields", test_server_fields);
   g_test_add_func ("/encoder/determinism", test_determinism);
   g_test_add_func ("/encoder/round-trip", test_round_trip);
+  g_test_add_func ("/encoder/datapoints", test_datapoints);
   g_test_add_func ("/encoder/columns-errors", test_columns_errors);
   g_test_add_func ("/encoder/errors", test_errors);
 
