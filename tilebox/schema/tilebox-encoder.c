@@ -744,7 +744,10 @@ number_integer (const Number *n,
         return INTEGER_FRACTION;
       if (isinf (n->d))
         return INTEGER_RANGE;
-      if (n->d != floor (n->d))
+      /* from 2^52 on every double is an integer; below, one with a
+       * fraction differs from its truncation (no libm: the library does
+       * not link it, and floor () is only inlined when optimizing) */
+      if (fabs (n->d) < 4503599627370496.0 && (double) (gint64) n->d != n->d)
         return INTEGER_FRACTION;
       /* -2^63 ... 2^64, exclusive at the top: exact in doubles */
       if (n->d < -9223372036854775808.0 || n->d >= 18446744073709551616.0)
