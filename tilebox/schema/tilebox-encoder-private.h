@@ -96,7 +96,9 @@
  * invalid, nothing is returned.
  *
  * An encoder holds no state between calls and may be used from several
- * threads at once.
+ * threads at once. Like decoded columns, it points into its pool's
+ * descriptors: a set added to the pool later that redefines one of the
+ * types it writes leaves it invalid (see tilebox-descriptor-private.h).
  */
 
 #pragma once
