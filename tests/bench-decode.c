@@ -16,7 +16,11 @@
  *    uncompressed protobuf. Target: the loader's path at least 2x as fast
  *    as gunzip, with glibc's default malloc settings;
  *  - a synthetic page of 100 000 datapoints of a Sentinel-2-like type
- *    (the fields of the local server's demo dataset), built here.
+ *    (the fields of the local server's demo dataset), built here;
+ *  - encoding that page back for ingestion: from its decoded columns (how
+ *    loaded datapoints are ingested again) and from their JSON
+ *    (tilebox_datapoints_to_json ()), in datapoints/s and MB/s of protobuf
+ *    written.
  * Each measurement is the best of several rounds, after a warm-up.
  *
  * Usage: bench-decode [RUNS [page]]   (RUNS of the recorded page per round,
@@ -37,9 +41,12 @@
 #endif
 
 #include "tilebox-columns-private.h"
+#include "tilebox-datapoints-private.h"
 #include "tilebox-descriptor-private.h"
+#include "tilebox-encoder-private.h"
 #include "tilebox-messages-private.h"
 #include "tilebox-pb-private.h"
+#include "tilebox-schema-private.h"
 #include "tilebox-test-recordings.h"
 
 #define ROUNDS 5
@@ -467,15 +474,22 @@ synthetic_datapoints (guint n)
   return values;
 }
 
-static TileboxDescPool *
-synthetic_pool (void)
+static GBytes *
+synthetic_set (void)
 {
   static const char * const deps[] = {
     "google/protobuf/timestamp.proto", "datasets/v1/well_known_types.proto", NULL
   };
-  g_autoptr(GBytes) set = _tilebox_desc_build_file_set ("datasets/v1/bench/sentinel2.proto", "datasets.v1.bench",
-                                                        "Sentinel2", synthetic_fields,
-                                                        G_N_ELEMENTS (synthetic_fields), deps);
+
+  return _tilebox_desc_build_file_set ("datasets/v1/bench/sentinel2.proto", "datasets.v1.bench",
+                                       "Sentinel2", synthetic_fields,
+                                       G_N_ELEMENTS (synthetic_fields), deps);
+}
+
+static TileboxDescPool *
+synthetic_pool (void)
+{
+  g_autoptr(GBytes) set = synthetic_set ();
 
   return pool_with (g_bytes_get_data (set, NULL), g_bytes_get_size (set));
 }
@@ -548,6 +562,88 @@ bench_synthetic (guint runs)
   print_rate ("decode synthetic Sentinel-2-like page", values->len, runs, total_size (values), seconds);
 }
 
+/* Seconds per encode of the synthetic page from `columns` (json NULL) or
+ * from `json`, best of ROUNDS rounds of `runs` runs; the bytes written in
+ * *bytes. */
+static double
+time_encode (TileboxEncoder *encoder,
+             TileboxColumns *columns,
+             JsonNode       *json,
+             guint           runs,
+             gsize          *bytes)
+{
+  double best = G_MAXDOUBLE;
+
+  for (guint round = 0; round <= ROUNDS; round++)
+    {
+      double start = now ();
+      double elapsed;
+
+      for (guint run = 0; run < runs; run++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(GPtrArray) out = NULL;
+
+          if (json != NULL)
+            out = _tilebox_encoder_encode_json (encoder, json, &error);
+          else
+            out = _tilebox_encoder_encode_columns (encoder, columns, &error);
+          if (out == NULL)
+            g_error ("%s", error->message);
+          *bytes = total_size (out);
+        }
+      elapsed = (now () - start) / runs;
+      if (round > 0 && elapsed < best)
+        best = elapsed;
+    }
+  return best;
+}
+
+/* The synthetic page encoded back: from the columns it decodes to (its
+ * EWKB geometries normalized to WKB on the way), and from their JSON. */
+static void
+bench_encode (guint runs)
+{
+  g_auto(TileboxPbAnnotatedType) type = { 0 };
+  g_autoptr(TileboxSchema) schema = NULL;
+  g_autoptr(TileboxEncoder) encoder = NULL;
+  g_autoptr(TileboxColumns) columns = NULL;
+  g_autoptr(TileboxDatapoints) datapoints = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autoptr(GPtrArray) values = synthetic_datapoints (SYNTHETIC_ROWS);
+  g_autoptr(GError) error = NULL;
+  gsize bytes = 0;
+  double seconds;
+
+  type.descriptor_set = synthetic_set ();
+  type.type_url = g_strdup ("datasets.v1.bench.Sentinel2");
+  schema = _tilebox_schema_new_from_pb (&type, &error);
+  if (schema == NULL)
+    g_error ("%s", error->message);
+  encoder = _tilebox_encoder_new (_tilebox_schema_get_pool (schema), type.type_url, &error);
+  if (encoder == NULL)
+    g_error ("%s", error->message);
+  columns = _tilebox_columns_new (_tilebox_schema_get_pool (schema), type.type_url, &error);
+  if (columns == NULL)
+    g_error ("%s", error->message);
+  for (guint i = 0; i < values->len; i++)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (values, i), &len);
+
+      if (!_tilebox_columns_append (columns, data, len, &error))
+        g_error ("%s", error->message);
+    }
+
+  seconds = time_encode (encoder, columns, NULL, runs, &bytes);
+  print_rate ("encode synthetic Sentinel-2-like page from its columns", values->len, runs, bytes, seconds);
+
+  datapoints = _tilebox_datapoints_new (schema, columns);
+  json = tilebox_datapoints_to_json (datapoints);
+  seconds = time_encode (encoder, NULL, json, 1, &bytes);
+  print_rate ("encode synthetic Sentinel-2-like page from its JSON", values->len, 1, bytes, seconds);
+}
+
 static void
 bench_synthetic_and_recorded (Recorded *r,
                               gboolean  have_recorded,
@@ -594,6 +690,9 @@ main (int   argc,
 
   /* after the above: freeing its big columns raises glibc's thresholds */
   bench_memory ();
+
+  g_print ("--- encoding for ingestion, glibc malloc defaults\n");
+  bench_encode (MAX (1, runs / 40));
 
 #ifdef __GLIBC__
   /* The same with freed memory kept in the heap (as in a process whose

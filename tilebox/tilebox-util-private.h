@@ -14,6 +14,11 @@ G_BEGIN_DECLS
 /* Binds the translation domain once. */
 void _tilebox_init_i18n (void);
 
+/* A double in the shortest form that reads back to the same value
+ * ("0.1", "1e+19", "nan"), C locale; written into and returning `buf`. */
+const char *_tilebox_format_double (char   buf[G_ASCII_DTOSTR_BUF_SIZE],
+                                    double d);
+
 /* "0194 1f29-c650-…": 36 lowercase hex chars and dashes. */
 char *_tilebox_uuid_to_string (const guint8 uuid[16]);
 /* Accepts canonical UUIDs in any case; fails with TILEBOX_ERROR_INVALID_ARGUMENT

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <float.h>
+#include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -23,6 +25,25 @@ _tilebox_init_i18n (void)
       bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
       g_once_init_leave (&initialized, 1);
     }
+}
+
+const char *
+_tilebox_format_double (char   buf[G_ASCII_DTOSTR_BUF_SIZE],
+                        double d)
+{
+  static const char *const formats[] = {
+    "%.1g", "%.2g", "%.3g", "%.4g", "%.5g", "%.6g", "%.7g", "%.8g", "%.9g",
+    "%.10g", "%.11g", "%.12g", "%.13g", "%.14g", "%.15g", "%.16g", "%.17g",
+  };
+  guint first = d != 0 && fabs (d) < DBL_MIN ? 0 : 14;
+
+  for (guint i = first; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, formats[i], d);
+      if (g_ascii_strtod (buf, NULL) == d)
+        break;
+    }
+  return buf;
 }
 
 char *

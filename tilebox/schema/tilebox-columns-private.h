@@ -113,6 +113,11 @@ struct _TileboxColumns
 gboolean _tilebox_columns_add_well_known_types (TileboxDescPool  *pool,
                                                 GError          **error);
 
+/* Added: the kind of column a field decodes into (of its elements, for a
+ * repeated field): what its type and, for a message, its well-known type
+ * make it. The datapoint encoder takes values by the same kinds. */
+TileboxColumnKind _tilebox_columns_field_kind (const TileboxDescField *field);
+
 /* Columns for `message` of `pool` (the pool is referenced). Fails with
  * TILEBOX_ERROR_PROTOCOL when the message type is not in the pool. */
 TileboxColumns *_tilebox_columns_new (TileboxDescPool *pool,

@@ -135,6 +135,102 @@ static const WellKnown well_known[] = {
   { "datasets.v1.LatLonAlt", TILEBOX_COLUMN_LATLONALT, OP_LATLONALT },
 };
 
+/* How a field is decoded: its column kind and its op. */
+static void
+classify (const TileboxDescField *field,
+          TileboxColumnKind      *kind,
+          Op                     *op)
+{
+  switch (field->type)
+    {
+    case TILEBOX_DESC_TYPE_DOUBLE:
+      *kind = TILEBOX_COLUMN_DOUBLE;
+      *op = OP_DOUBLE;
+      break;
+    case TILEBOX_DESC_TYPE_FLOAT:
+      *kind = TILEBOX_COLUMN_FLOAT;
+      *op = OP_FLOAT;
+      break;
+    case TILEBOX_DESC_TYPE_INT32:
+      *kind = TILEBOX_COLUMN_INT32;
+      *op = OP_INT32;
+      break;
+    case TILEBOX_DESC_TYPE_SINT32:
+      *kind = TILEBOX_COLUMN_INT32;
+      *op = OP_SINT32;
+      break;
+    case TILEBOX_DESC_TYPE_SFIXED32:
+      *kind = TILEBOX_COLUMN_INT32;
+      *op = OP_SFIXED32;
+      break;
+    case TILEBOX_DESC_TYPE_INT64:
+      *kind = TILEBOX_COLUMN_INT64;
+      *op = OP_INT64;
+      break;
+    case TILEBOX_DESC_TYPE_SINT64:
+      *kind = TILEBOX_COLUMN_INT64;
+      *op = OP_SINT64;
+      break;
+    case TILEBOX_DESC_TYPE_SFIXED64:
+      *kind = TILEBOX_COLUMN_INT64;
+      *op = OP_SFIXED64;
+      break;
+    case TILEBOX_DESC_TYPE_UINT32:
+      *kind = TILEBOX_COLUMN_UINT32;
+      *op = OP_UINT32;
+      break;
+    case TILEBOX_DESC_TYPE_FIXED32:
+      *kind = TILEBOX_COLUMN_UINT32;
+      *op = OP_FIXED32;
+      break;
+    case TILEBOX_DESC_TYPE_UINT64:
+      *kind = TILEBOX_COLUMN_UINT64;
+      *op = OP_UINT64;
+      break;
+    case TILEBOX_DESC_TYPE_FIXED64:
+      *kind = TILEBOX_COLUMN_UINT64;
+      *op = OP_FIXED64;
+      break;
+    case TILEBOX_DESC_TYPE_BOOL:
+      *kind = TILEBOX_COLUMN_BOOL;
+      *op = OP_BOOL;
+      break;
+    case TILEBOX_DESC_TYPE_ENUM:
+      *kind = TILEBOX_COLUMN_ENUM;
+      *op = OP_ENUM;
+      break;
+    case TILEBOX_DESC_TYPE_STRING:
+      *kind = TILEBOX_COLUMN_STRING;
+      *op = OP_STRING;
+      break;
+    case TILEBOX_DESC_TYPE_GROUP:
+      *kind = TILEBOX_COLUMN_BYTES;
+      *op = OP_GROUP_RAW;
+      break;
+    case TILEBOX_DESC_TYPE_MESSAGE:
+      *kind = TILEBOX_COLUMN_BYTES;
+      *op = OP_MESSAGE_RAW;
+      if (field->type_name != NULL)
+        {
+          const char *name = field->type_name[0] == '.' ? field->type_name + 1 : field->type_name;
+
+          for (guint i = 0; i < G_N_ELEMENTS (well_known); i++)
+            if (strcmp (name, well_known[i].type_name) == 0)
+              {
+                *kind = well_known[i].kind;
+                *op = well_known[i].op;
+                break;
+              }
+        }
+      break;
+    case TILEBOX_DESC_TYPE_BYTES:
+    default:
+      *kind = TILEBOX_COLUMN_BYTES;
+      *op = OP_BYTES;
+      break;
+    }
+}
+
 static void
 column_setup (Column                 *column,
               const TileboxDescField *field,
@@ -146,96 +242,9 @@ column_setup (Column                 *column,
   pub->repeated = field->label == TILEBOX_DESC_LABEL_REPEATED;
   pub->explicit_presence = field->explicit_presence;
 
-  switch (field->type)
-    {
-    case TILEBOX_DESC_TYPE_DOUBLE:
-      pub->kind = TILEBOX_COLUMN_DOUBLE;
-      column->op = OP_DOUBLE;
-      break;
-    case TILEBOX_DESC_TYPE_FLOAT:
-      pub->kind = TILEBOX_COLUMN_FLOAT;
-      column->op = OP_FLOAT;
-      break;
-    case TILEBOX_DESC_TYPE_INT32:
-      pub->kind = TILEBOX_COLUMN_INT32;
-      column->op = OP_INT32;
-      break;
-    case TILEBOX_DESC_TYPE_SINT32:
-      pub->kind = TILEBOX_COLUMN_INT32;
-      column->op = OP_SINT32;
-      break;
-    case TILEBOX_DESC_TYPE_SFIXED32:
-      pub->kind = TILEBOX_COLUMN_INT32;
-      column->op = OP_SFIXED32;
-      break;
-    case TILEBOX_DESC_TYPE_INT64:
-      pub->kind = TILEBOX_COLUMN_INT64;
-      column->op = OP_INT64;
-      break;
-    case TILEBOX_DESC_TYPE_SINT64:
-      pub->kind = TILEBOX_COLUMN_INT64;
-      column->op = OP_SINT64;
-      break;
-    case TILEBOX_DESC_TYPE_SFIXED64:
-      pub->kind = TILEBOX_COLUMN_INT64;
-      column->op = OP_SFIXED64;
-      break;
-    case TILEBOX_DESC_TYPE_UINT32:
-      pub->kind = TILEBOX_COLUMN_UINT32;
-      column->op = OP_UINT32;
-      break;
-    case TILEBOX_DESC_TYPE_FIXED32:
-      pub->kind = TILEBOX_COLUMN_UINT32;
-      column->op = OP_FIXED32;
-      break;
-    case TILEBOX_DESC_TYPE_UINT64:
-      pub->kind = TILEBOX_COLUMN_UINT64;
-      column->op = OP_UINT64;
-      break;
-    case TILEBOX_DESC_TYPE_FIXED64:
-      pub->kind = TILEBOX_COLUMN_UINT64;
-      column->op = OP_FIXED64;
-      break;
-    case TILEBOX_DESC_TYPE_BOOL:
-      pub->kind = TILEBOX_COLUMN_BOOL;
-      column->op = OP_BOOL;
-      break;
-    case TILEBOX_DESC_TYPE_ENUM:
-      pub->kind = TILEBOX_COLUMN_ENUM;
-      column->op = OP_ENUM;
-      if (field->type_name != NULL)
-        pub->enum_desc = _tilebox_desc_pool_lookup_enum (pool, field->type_name);
-      break;
-    case TILEBOX_DESC_TYPE_STRING:
-      pub->kind = TILEBOX_COLUMN_STRING;
-      column->op = OP_STRING;
-      break;
-    case TILEBOX_DESC_TYPE_GROUP:
-      pub->kind = TILEBOX_COLUMN_BYTES;
-      column->op = OP_GROUP_RAW;
-      break;
-    case TILEBOX_DESC_TYPE_MESSAGE:
-      pub->kind = TILEBOX_COLUMN_BYTES;
-      column->op = OP_MESSAGE_RAW;
-      if (field->type_name != NULL)
-        {
-          const char *name = field->type_name[0] == '.' ? field->type_name + 1 : field->type_name;
-
-          for (guint i = 0; i < G_N_ELEMENTS (well_known); i++)
-            if (strcmp (name, well_known[i].type_name) == 0)
-              {
-                pub->kind = well_known[i].kind;
-                column->op = well_known[i].op;
-                break;
-              }
-        }
-      break;
-    case TILEBOX_DESC_TYPE_BYTES:
-    default:
-      pub->kind = TILEBOX_COLUMN_BYTES;
-      column->op = OP_BYTES;
-      break;
-    }
+  classify (field, &pub->kind, &column->op);
+  if (pub->kind == TILEBOX_COLUMN_ENUM && field->type_name != NULL)
+    pub->enum_desc = _tilebox_desc_pool_lookup_enum (pool, field->type_name);
 
   switch (column->op)
     {
@@ -333,6 +342,18 @@ column_free (gpointer data)
   spare_give (column->pub.present, &column->present_room);
   g_clear_pointer (&column->pub.row_ends, g_array_unref);
   g_free (column);
+}
+
+TileboxColumnKind
+_tilebox_columns_field_kind (const TileboxDescField *field)
+{
+  TileboxColumnKind kind;
+  Op op;
+
+  g_return_val_if_fail (field != NULL, TILEBOX_COLUMN_BYTES);
+
+  classify (field, &kind, &op);
+  return kind;
 }
 
 /* --- construction ---------------------------------------------------------- */

@@ -13,7 +13,6 @@
 
 #include "config.h"
 
-#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -21,6 +20,7 @@
 
 #include "tilebox-geometry-private.h"
 #include "tilebox-error.h"
+#include "tilebox-util-private.h"
 
 /* --- the tree ------------------------------------------------------------ */
 
@@ -815,20 +815,9 @@ static void
 wkt_append_double (GString *s,
                    double   d)
 {
-  static const char *const formats[] = {
-    "%.1g", "%.2g", "%.3g", "%.4g", "%.5g", "%.6g", "%.7g", "%.8g", "%.9g",
-    "%.10g", "%.11g", "%.12g", "%.13g", "%.14g", "%.15g", "%.16g", "%.17g",
-  };
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  guint first = d != 0 && fabs (d) < DBL_MIN ? 0 : 14;
 
-  for (guint i = first; i < G_N_ELEMENTS (formats); i++)
-    {
-      g_ascii_formatd (buf, sizeof buf, formats[i], d);
-      if (g_ascii_strtod (buf, NULL) == d)
-        break;
-    }
-  g_string_append (s, buf);
+  g_string_append (s, _tilebox_format_double (buf, d));
 }
 
 static void
