@@ -3,7 +3,8 @@
  * Copyright 2026 The libtilebox authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Shared by the unit tests of the datapoint decoder and its fuzz target.
+ * Shared by the unit tests of the datapoint decoder and encoder and the
+ * decoder's fuzz target, with writers of the encodings they expect.
  * The fields are numbered 1 ... n in this order (editions 2023, explicit
  * presence, repeated scalars packed by default).
  */
@@ -14,6 +15,7 @@
 
 #include "tilebox-columns-private.h"
 #include "tilebox-descriptor-private.h"
+#include "tilebox-pb-private.h"
 
 #define EVERY_KIND_MESSAGE "test.v1.EveryKind"
 
@@ -103,4 +105,73 @@ every_kind_pool (void)
                                         g_bytes_get_size (set), &error))
     g_error ("every_kind_pool: %s", error->message);
   return pool;
+}
+
+/* --- expected encodings, written with the wire codec ---------------------- */
+
+/* The values of the well-known vector fields in the tests' datapoints. */
+G_GNUC_UNUSED static const double vec3_value[3] = { 1.0, -2.0, 3.5 };
+G_GNUC_UNUSED static const double quaternion_value[4] = { 0.5, -0.5, 0.25, 1.0 };
+G_GNUC_UNUSED static const double latlon_value[2] = { 52.5, 13.4 };
+G_GNUC_UNUSED static const double latlonalt_value[3] = { -33.9, 151.2, 58.0 };
+
+static inline void
+put_sub (GByteArray *out,
+         guint32     field,
+         GByteArray *sub)
+{
+  _tilebox_pb_write_message (out, field, sub);
+  g_byte_array_unref (sub);
+}
+
+static inline void
+put_seconds_nanos (GByteArray *out,
+                   guint32     field,
+                   gint64      seconds,
+                   gint32      nanos)
+{
+  GByteArray *sub = g_byte_array_new ();
+
+  if (seconds != 0)
+    _tilebox_pb_write_varint (sub, 1, (guint64) seconds);
+  if (nanos != 0)
+    _tilebox_pb_write_varint (sub, 2, (guint64) (gint64) nanos);
+  put_sub (out, field, sub);
+}
+
+static inline void
+put_doubles (GByteArray   *out,
+             guint32       field,
+             const double *values,
+             guint         n)
+{
+  GByteArray *sub = g_byte_array_new ();
+
+  for (guint i = 0; i < n; i++)
+    if (values[i] != 0)
+      _tilebox_pb_write_double (sub, i + 1, values[i]);
+  put_sub (out, field, sub);
+}
+
+static inline void
+put_packed_varints (GByteArray    *out,
+                    guint32        field,
+                    const guint64 *values,
+                    guint          n)
+{
+  GByteArray *sub = g_byte_array_new ();
+
+  for (guint i = 0; i < n; i++)
+    _tilebox_pb_write_raw_varint (sub, values[i]);
+  put_sub (out, field, sub);
+}
+
+static inline void
+put_packed_fixed (GByteArray *out,
+                  guint32     field,
+                  const void *values,
+                  guint       n,
+                  guint       size)
+{
+  _tilebox_pb_write_bytes (out, field, values, (gsize) n * size); /* little-endian host */
 }

@@ -293,30 +293,6 @@ rows_to_columns (JsonNode *rows)
 /* --- expected encodings -------------------------------------------------------- */
 
 static void
-put_sub (GByteArray *out,
-         guint32     field,
-         GByteArray *sub)
-{
-  _tilebox_pb_write_message (out, field, sub);
-  g_byte_array_unref (sub);
-}
-
-static void
-put_seconds_nanos (GByteArray *out,
-                   guint32     field,
-                   gint64      seconds,
-                   gint32      nanos)
-{
-  GByteArray *sub = g_byte_array_new ();
-
-  if (seconds != 0)
-    _tilebox_pb_write_varint (sub, 1, (guint64) seconds);
-  if (nanos != 0)
-    _tilebox_pb_write_varint (sub, 2, (guint64) (gint64) nanos);
-  put_sub (out, field, sub);
-}
-
-static void
 put_uuid (GByteArray   *out,
           guint32       field,
           const guint8 *uuid)
@@ -339,47 +315,6 @@ put_wkb (GByteArray   *out,
   put_sub (out, field, sub);
 }
 
-static void
-put_doubles (GByteArray   *out,
-             guint32       field,
-             const double *values,
-             guint         n)
-{
-  GByteArray *sub = g_byte_array_new ();
-
-  for (guint i = 0; i < n; i++)
-    if (values[i] != 0)
-      _tilebox_pb_write_double (sub, i + 1, values[i]);
-  put_sub (out, field, sub);
-}
-
-static void
-put_packed_varints (GByteArray    *out,
-                    guint32        field,
-                    const guint64 *values,
-                    guint          n)
-{
-  GByteArray *sub = g_byte_array_new ();
-
-  for (guint i = 0; i < n; i++)
-    _tilebox_pb_write_raw_varint (sub, values[i]);
-  put_sub (out, field, sub);
-}
-
-static void
-put_packed_fixed (GByteArray *out,
-                  guint32     field,
-                  const void *values,
-                  guint       n,
-                  guint       size)
-{
-  _tilebox_pb_write_bytes (out, field, values, (gsize) n * size); /* little-endian host */
-}
-
-static const double vec3_value[3] = { 1.0, -2.0, 3.5 };
-static const double quaternion_value[4] = { 0.5, -0.5, 0.25, 1.0 };
-static const double latlon_value[2] = { 52.5, 13.4 };
-static const double latlonalt_value[3] = { -33.9, 151.2, 58.0 };
 #define HELLO "h\303\251llo w\303\266rld \342\234\223"
 
 /* A record of EveryKind with every field but `id` set, in JSON, in a
