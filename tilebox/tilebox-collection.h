@@ -13,6 +13,8 @@
 #include <gio/gio.h>
 #include "tilebox-version.h"
 #include "tilebox-time-interval.h"
+#include "tilebox-datapoints.h"
+#include "tilebox-ingest-result.h"
 
 G_BEGIN_DECLS
 
@@ -91,6 +93,99 @@ void                 tilebox_collection_find_async       (TileboxCollection    *
                                                           gpointer              user_data);
 TILEBOX_AVAILABLE_IN_ALL
 TileboxDatapoint    *tilebox_collection_find_finish      (TileboxCollection    *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+
+TILEBOX_AVAILABLE_IN_ALL
+TileboxIngestResult *tilebox_collection_ingest           (TileboxCollection    *self,
+                                                          GVariant             *records,
+                                                          gboolean              allow_existing,
+                                                          GClosure             *progress,
+                                                          GCancellable         *cancellable,
+                                                          GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void                 tilebox_collection_ingest_async     (TileboxCollection    *self,
+                                                          GVariant             *records,
+                                                          gboolean              allow_existing,
+                                                          GClosure             *progress,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxIngestResult *tilebox_collection_ingest_finish    (TileboxCollection    *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxIngestResult *tilebox_collection_ingest_json      (TileboxCollection    *self,
+                                                          JsonNode             *data,
+                                                          gboolean              allow_existing,
+                                                          GClosure             *progress,
+                                                          GCancellable         *cancellable,
+                                                          GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void                 tilebox_collection_ingest_json_async (TileboxCollection   *self,
+                                                          JsonNode             *data,
+                                                          gboolean              allow_existing,
+                                                          GClosure             *progress,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxIngestResult *tilebox_collection_ingest_json_finish (TileboxCollection  *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxIngestResult *tilebox_collection_ingest_datapoints (TileboxCollection   *self,
+                                                          TileboxDatapoints    *datapoints,
+                                                          gboolean              allow_existing,
+                                                          GClosure             *progress,
+                                                          GCancellable         *cancellable,
+                                                          GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void                 tilebox_collection_ingest_datapoints_async (TileboxCollection *self,
+                                                          TileboxDatapoints    *datapoints,
+                                                          gboolean              allow_existing,
+                                                          GClosure             *progress,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxIngestResult *tilebox_collection_ingest_datapoints_finish (TileboxCollection *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+
+TILEBOX_AVAILABLE_IN_ALL
+gint64               tilebox_collection_delete_ids       (TileboxCollection    *self,
+                                                          const char * const   *ids,
+                                                          GClosure             *progress,
+                                                          GCancellable         *cancellable,
+                                                          GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void                 tilebox_collection_delete_ids_async (TileboxCollection    *self,
+                                                          const char * const   *ids,
+                                                          GClosure             *progress,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+gint64               tilebox_collection_delete_ids_finish (TileboxCollection   *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+gint64               tilebox_collection_delete_datapoints (TileboxCollection   *self,
+                                                          TileboxDatapoints    *datapoints,
+                                                          GClosure             *progress,
+                                                          GCancellable         *cancellable,
+                                                          GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void                 tilebox_collection_delete_datapoints_async (TileboxCollection *self,
+                                                          TileboxDatapoints    *datapoints,
+                                                          GClosure             *progress,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+gint64               tilebox_collection_delete_datapoints_finish (TileboxCollection *self,
                                                           GAsyncResult         *result,
                                                           GError              **error);
 

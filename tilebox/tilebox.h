@@ -19,6 +19,7 @@
 #include "tilebox-schema.h"
 #include "tilebox-datapoints.h"
 #include "tilebox-query-cursor.h"
+#include "tilebox-ingest-result.h"
 #include "tilebox-dataset-group.h"
 #include "tilebox-collection.h"
 #include "tilebox-dataset.h"
