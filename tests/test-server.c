@@ -693,7 +693,7 @@ test_bad_requests (Fixture       *f,
   unknown_service = post_full (f->session, f->url, "/nothing.v1.Nothing/Get", "application/proto", empty, NULL);
   g_free (assert_connect_error (unknown_service, 404, "unimplemented"));
 
-  not_yet = post_full (f->session, f->url, "/datasets.v1.DataIngestionService/Ingest", "application/proto", empty, NULL);
+  not_yet = post_full (f->session, f->url, "/datasets.v1.DataIngestionService/Delete", "application/proto", empty, NULL);
   g_free (assert_connect_error (not_yet, 501, "unimplemented"));
 
   bad_body = post_full (f->session, f->url, DATASET_SERVICE "GetDataset", "application/proto", garbage, NULL);
@@ -1389,7 +1389,7 @@ test_demo_datapoints (Fixture       *f,
       g_assert_cmpint (rc, ==, 0);
       g_assert_true (seen_id);
       g_assert_true (seen_time);
-      _tilebox_demo_derive_datapoint_id (time_ms, content->data, content->len, derived);
+      _tilebox_store_derive_datapoint_id (time_ms, content->data, content->len, derived);
       g_assert_cmpmem (derived, 16, id, 16);
       rows++;
     }

@@ -21,6 +21,7 @@
 #include "tilebox-descriptor-private.h"
 #include "tilebox-demo-private.h"
 #include "tilebox-server-filter-private.h"
+#include "tilebox-server-ingest-private.h"
 #include "tilebox-server-private.h"
 #include "tilebox-util-private.h"
 
@@ -39,6 +40,8 @@ struct _TileboxServer {
   GMutex store_lock;
   TileboxStore *store;
   TileboxServerFilterContext *filter_context;
+  /* dataset id (GBytes) -> TileboxServerIngestType*, built on first use */
+  GHashTable *ingest_types;
 
   /* configuration: set before listening */
   char *api_key;
@@ -784,6 +787,12 @@ handle_delete_dataset (Call         *call,
     return FALSE;
   ok = require_id (&request.id, "dataset id", error) &&
        _tilebox_store_delete_dataset (call->server->store, request.id.uuid, error);
+  if (ok)
+    {
+      g_autoptr(GBytes) key = g_bytes_new (request.id.uuid, 16);
+
+      g_hash_table_remove (call->server->ingest_types, key);
+    }
   _tilebox_pb_delete_dataset_request_clear (&request);
   if (!ok)
     return FALSE;
@@ -1591,6 +1600,106 @@ handle_query_by_id (Call         *call,
   return TRUE;
 }
 
+/* --- DataIngestionService ------------------------------------------------ */
+
+/* The collection's dataset's type, ready to check datapoints: cached per
+ * dataset, rebuilt when the dataset's type changed. Borrowed from the
+ * cache; valid until the next call. */
+static TileboxServerIngestType *
+lookup_ingest_type (Call              *call,
+                    const TileboxPbId *collection_id,
+                    GError           **error)
+{
+  TileboxServer *self = call->server;
+  TileboxPbCollectionInfo *info;
+  TileboxPbDataset *dataset;
+  TileboxServerIngestType *type;
+  g_autoptr(GBytes) key = NULL;
+  guint8 dataset_id[16];
+
+  if (!require_id (collection_id, "collection_id", error))
+    return NULL;
+  info = _tilebox_store_get_collection (self->store, collection_id->uuid, FALSE, FALSE, dataset_id, error);
+  if (info == NULL)
+    return NULL;
+  _tilebox_pb_collection_info_free (info);
+  dataset = _tilebox_store_get_dataset (self->store, dataset_id, NULL, error);
+  if (dataset == NULL)
+    return NULL;
+
+  key = g_bytes_new (dataset_id, 16);
+  type = g_hash_table_lookup (self->ingest_types, key);
+  if (type == NULL || !_tilebox_server_ingest_type_is_for (type, dataset->has_type ? &dataset->type : NULL))
+    {
+      type = _tilebox_server_ingest_type_new (dataset->has_type ? &dataset->type : NULL, error);
+      if (type != NULL)
+        g_hash_table_replace (self->ingest_types, g_steal_pointer (&key), type);
+      else
+        g_hash_table_remove (self->ingest_types, key);
+    }
+  _tilebox_pb_dataset_free (dataset);
+  return type;
+}
+
+static gboolean
+handle_ingest (Call         *call,
+               const guint8 *data,
+               gsize         len,
+               GByteArray   *out,
+               GError      **error)
+{
+  g_auto(TileboxPbIngestRequest) request = { 0 };
+  g_auto(TileboxPbIngestResponse) response = { 0 };
+  TileboxServerIngestType *type;
+  TileboxStoreDatapoint *datapoints;
+  gint64 now_us = g_get_real_time ();
+  gsize n_created = 0, n_existing = 0;
+  guint n;
+  gboolean ok = TRUE;
+
+  if (!_tilebox_pb_ingest_request_decode (&request, data, len, error))
+    return FALSE;
+  type = lookup_ingest_type (call, &request.collection_id, error);
+  if (type == NULL)
+    return FALSE;
+  if (request.values->len > TILEBOX_INGEST_MAX_DATAPOINTS)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("Ingest takes at most %d datapoints at a time, not %u: split them into several requests"),
+                   TILEBOX_INGEST_MAX_DATAPOINTS, request.values->len);
+      return FALSE;
+    }
+
+  /* every datapoint checked before any is stored */
+  n = request.values->len;
+  datapoints = g_new0 (TileboxStoreDatapoint, MAX (n, 1));
+  for (guint i = 0; i < n && ok; i++)
+    ok = _tilebox_server_ingest_prepare (type, i, g_ptr_array_index (request.values, i), now_us,
+                                         &datapoints[i], error);
+  if (ok)
+    ok = _tilebox_store_insert_datapoints (call->server->store, request.collection_id.uuid, datapoints, n,
+                                           request.allow_existing, &n_created, &n_existing, error);
+  if (ok)
+    {
+      response.num_created = (gint64) n_created;
+      response.num_existing = (gint64) n_existing;
+      response.datapoint_ids = g_array_sized_new (FALSE, FALSE, sizeof (TileboxPbId), n);
+      for (guint i = 0; i < n; i++)
+        {
+          TileboxPbId id = { TRUE, { 0 } };
+
+          memcpy (id.uuid, datapoints[i].id, 16);
+          g_array_append_val (response.datapoint_ids, id);
+        }
+      _tilebox_pb_ingest_response_encode (&response, out);
+    }
+
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer (&datapoints[i].data, g_bytes_unref);
+  g_free (datapoints);
+  return ok;
+}
+
 /* --- routing ---------------------------------------------------------------- */
 
 typedef struct {
@@ -1611,7 +1720,7 @@ static const Route routes[] = {
   { "/datasets.v1.CollectionService/ListCollections", handle_list_collections, TRUE },
   { "/datasets.v1.DataAccessService/Query", handle_query, TRUE },
   { "/datasets.v1.DataAccessService/QueryByID", handle_query_by_id, TRUE },
-  { "/datasets.v1.DataIngestionService/Ingest", NULL, FALSE },
+  { "/datasets.v1.DataIngestionService/Ingest", handle_ingest, FALSE },
   { "/datasets.v1.DataIngestionService/Delete", NULL, FALSE },
 };
 
@@ -1914,6 +2023,8 @@ _tilebox_server_new (const char *db_path,
   g_mutex_init (&self->state_lock);
   self->store = store;
   self->filter_context = _tilebox_server_filter_context_new ();
+  self->ingest_types = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                              (GDestroyNotify) _tilebox_server_ingest_type_free);
   self->max_page_size = TILEBOX_SERVER_DEFAULT_MAX_PAGE_SIZE;
   return self;
 }
@@ -1935,6 +2046,7 @@ _tilebox_server_unref (TileboxServer *self)
   _tilebox_server_disconnect (self);
   g_clear_pointer (&self->store, _tilebox_store_close);
   g_clear_pointer (&self->filter_context, _tilebox_server_filter_context_free);
+  g_clear_pointer (&self->ingest_types, g_hash_table_unref);
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
   g_free (self->last_path);
   g_free (self->fail_code);

@@ -247,6 +247,24 @@ _tilebox_store_new_uuid (guint8 uuid[16])
   uuid[8] = (uuid[8] & 0x3f) | 0x80;
 }
 
+void
+_tilebox_store_derive_datapoint_id (gint64        time_ms,
+                                    const guint8 *content,
+                                    gsize         content_len,
+                                    guint8        id[16])
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  guint64 t = (guint64) time_ms;
+
+  for (guint i = 0; i < 6; i++)
+    id[i] = (guint8) (t >> (8 * (5 - i)));
+  g_checksum_update (checksum, content, content_len);
+  g_checksum_get_digest (checksum, digest, &len);
+  memcpy (id + 6, digest, 10);
+}
+
 gpointer
 _tilebox_store_get_db (TileboxStore *store)
 {
@@ -1181,11 +1199,20 @@ _tilebox_store_insert_datapoints (TileboxStore                *store,
         }
       else
         {
+          gsize earlier = 0;
           char uuid[37];
 
+          /* ignored because of an earlier datapoint of this call? */
+          while (earlier < i && memcmp (datapoints[earlier].id, dp->id, 16) != 0)
+            earlier++;
           format_uuid (dp->id, uuid);
-          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_ALREADY_EXISTS,
-                       _("Datapoint %s already exists in this collection"), uuid);
+          if (earlier < i)
+            g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_ALREADY_EXISTS,
+                         _("Datapoint %s is given twice, as datapoints %" G_GSIZE_FORMAT
+                           " and %" G_GSIZE_FORMAT), uuid, earlier, i);
+          else
+            g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_ALREADY_EXISTS,
+                         _("Datapoint %s already exists in this collection"), uuid);
           goto fail;
         }
     }
