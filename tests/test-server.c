@@ -676,7 +676,6 @@ test_bad_requests (Fixture       *f,
   g_autoptr(Response) wrong_type = NULL;
   g_autoptr(Response) unknown_method = NULL;
   g_autoptr(Response) unknown_service = NULL;
-  g_autoptr(Response) not_yet = NULL;
   g_autoptr(Response) bad_body = NULL;
   g_autoptr(SoupMessage) get = NULL;
   g_autoptr(GBytes) get_body = NULL;
@@ -692,9 +691,6 @@ test_bad_requests (Fixture       *f,
   g_free (assert_connect_error (unknown_method, 404, "unimplemented"));
   unknown_service = post_full (f->session, f->url, "/nothing.v1.Nothing/Get", "application/proto", empty, NULL);
   g_free (assert_connect_error (unknown_service, 404, "unimplemented"));
-
-  not_yet = post_full (f->session, f->url, "/datasets.v1.DataIngestionService/Delete", "application/proto", empty, NULL);
-  g_free (assert_connect_error (not_yet, 501, "unimplemented"));
 
   bad_body = post_full (f->session, f->url, DATASET_SERVICE "GetDataset", "application/proto", garbage, NULL);
   g_free (assert_connect_error (bad_body, 400, "invalid_argument"));

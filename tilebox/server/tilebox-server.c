@@ -1700,11 +1700,54 @@ handle_ingest (Call         *call,
   return ok;
 }
 
+static gboolean
+handle_delete (Call         *call,
+               const guint8 *data,
+               gsize         len,
+               GByteArray   *out,
+               GError      **error)
+{
+  g_auto(TileboxPbDeleteRequest) request = { 0 };
+  TileboxPbDeleteResponse response = { 0 };
+  TileboxPbCollectionInfo *info;
+  g_autofree guint8 (*ids)[16] = NULL;
+  guint n;
+  gsize n_deleted = 0;
+
+  if (!_tilebox_pb_delete_request_decode (&request, data, len, error))
+    return FALSE;
+  if (!require_id (&request.collection_id, "collection_id", error))
+    return FALSE;
+  info = _tilebox_store_get_collection (call->server->store, request.collection_id.uuid, FALSE, FALSE, NULL, error);
+  if (info == NULL)
+    return FALSE;
+  _tilebox_pb_collection_info_free (info);
+
+  n = request.datapoint_ids != NULL ? request.datapoint_ids->len : 0;
+  if (n > TILEBOX_DELETE_MAX_DATAPOINTS)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("Delete takes at most %d datapoint ids at a time, not %u: split them into several requests"),
+                   TILEBOX_DELETE_MAX_DATAPOINTS, n);
+      return FALSE;
+    }
+  ids = g_malloc_n (MAX (n, 1), sizeof *ids);
+  for (guint i = 0; i < n; i++)
+    memcpy (ids[i], g_array_index (request.datapoint_ids, TileboxPbId, i).uuid, 16);
+  if (!_tilebox_store_delete_datapoints (call->server->store, request.collection_id.uuid,
+                                         (const guint8 (*)[16]) ids, n, &n_deleted, error))
+    return FALSE;
+
+  response.num_deleted = (gint64) n_deleted;
+  _tilebox_pb_delete_response_encode (&response, out);
+  return TRUE;
+}
+
 /* --- routing ---------------------------------------------------------------- */
 
 typedef struct {
   const char *path;
-  RpcHandler handler; /* NULL: not implemented yet */
+  RpcHandler handler;
   gboolean read_only;
 } Route;
 
@@ -1721,7 +1764,7 @@ static const Route routes[] = {
   { "/datasets.v1.DataAccessService/Query", handle_query, TRUE },
   { "/datasets.v1.DataAccessService/QueryByID", handle_query_by_id, TRUE },
   { "/datasets.v1.DataIngestionService/Ingest", handle_ingest, FALSE },
-  { "/datasets.v1.DataIngestionService/Delete", NULL, FALSE },
+  { "/datasets.v1.DataIngestionService/Delete", handle_delete, FALSE },
 };
 
 static const Route *
@@ -1850,13 +1893,6 @@ handle_call (TileboxServer     *self,
         }
       g_bytes_unref (body);
       body = g_steal_pointer (&plain);
-    }
-
-  if (route->handler == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("%s is not implemented by this server yet"), rpc_path + 1);
-      respond_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, "unimplemented", message);
-      return;
     }
 
   out = g_byte_array_new ();

@@ -155,6 +155,16 @@ gboolean _tilebox_store_insert_datapoints (TileboxStore                *store,
                                            gsize                       *n_existing,
                                            GError                     **error);
 
+/* Deletes the datapoints with the n ids from the collection, in one
+ * transaction; ids not in it are no error. *n_deleted receives the number
+ * of datapoints deleted. NOT_FOUND without the collection. */
+gboolean _tilebox_store_delete_datapoints (TileboxStore *store,
+                                           const guint8  collection_id[16],
+                                           const guint8 (*ids)[16],
+                                           gsize         n,
+                                           gsize        *n_deleted,
+                                           GError      **error);
+
 /* A datapoint row as handed to a TileboxStoreRowFunc: the pointers are
  * valid during the call only. data is NULL (data_len 0) for a query
  * without data. */
