@@ -265,7 +265,6 @@ check_packed (Check                  *check,
               GError                **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *expected = NULL;
   TileboxPbWireType element = wire_type_of (field->type);
   const guint8 *data;
   gsize len, pos = 0;
@@ -297,8 +296,8 @@ check_packed (Check                  *check,
     default:
       break;
     }
-  expected = describe_field (field);
-  return refuse (check, error, _("field %s is not a packed list of %s"), check->path->str, expected);
+  return refuse (check, error, _("field %s is not a packed list of %s values"), check->path->str,
+                 _tilebox_desc_type_name (field->type));
 }
 
 /* The seconds and nanos of a Timestamp or Duration that passed
