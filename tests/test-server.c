@@ -4644,6 +4644,816 @@ test_filter_spatial_missing (Fixture       *f,
   assert_filter_refused (f, &req, 500, "data_loss", "not valid WKB");
 }
 
+/* --- ingestion ------------------------------------------------------------------ */
+
+#define INGESTION_SERVICE "/datasets.v1.DataIngestionService/"
+
+/* Field numbers of the dataset create_ingest_collection () makes. */
+enum {
+  IN_TIME = 1,
+  IN_ID = 2,
+  IN_INGESTION_TIME = 3,
+  IN_GEOMETRY = 4,
+  IN_VALUE = 5,
+  IN_COUNTS = 6,
+  IN_NAME = 7,
+  IN_WHEN = 8,
+  IN_SPAN = 9,
+  IN_REF = 10,
+  IN_LEVEL = 11,
+};
+
+/* A collection of a new spatiotemporal dataset with a field of each kind
+ * Ingest checks closely. */
+static TileboxPbId
+create_ingest_collection (Fixture    *f,
+                          const char *code_name)
+{
+  GPtrArray *fields = g_ptr_array_new_with_free_func (_tilebox_pb_field_free);
+  TileboxPbId id;
+
+  g_ptr_array_add (fields, typed_field ("value", TILEBOX_DESC_TYPE_DOUBLE, FALSE, NULL, TRUE));
+  g_ptr_array_add (fields, typed_field ("counts", TILEBOX_DESC_TYPE_INT64, TRUE, NULL, FALSE));
+  g_ptr_array_add (fields, typed_field ("name", TILEBOX_DESC_TYPE_STRING, FALSE, NULL, TRUE));
+  g_ptr_array_add (fields, typed_field ("when", TILEBOX_DESC_TYPE_MESSAGE, FALSE, ".google.protobuf.Timestamp", TRUE));
+  g_ptr_array_add (fields, typed_field ("span", TILEBOX_DESC_TYPE_MESSAGE, FALSE, ".google.protobuf.Duration", TRUE));
+  g_ptr_array_add (fields, typed_field ("ref", TILEBOX_DESC_TYPE_MESSAGE, FALSE, ".datasets.v1.UUID", TRUE));
+  g_ptr_array_add (fields, typed_field ("level", TILEBOX_DESC_TYPE_ENUM, FALSE, ".datasets.v1.ProcessingLevel", TRUE));
+  id = create_typed_collection (f, code_name, TILEBOX_DATASET_KIND_SPATIOTEMPORAL, fields);
+  g_ptr_array_unref (fields);
+  return id;
+}
+
+static void
+write_time_ms (GByteArray *out,
+               guint32     field,
+               gint64      ms)
+{
+  TileboxPbTimestamp ts = { ms / 1000, (gint32) (ms % 1000) * 1000000 };
+
+  _tilebox_pb_write_timestamp (out, field, &ts);
+}
+
+static void
+write_geometry (GByteArray   *out,
+                const guint8 *wkb,
+                gsize         len)
+{
+  g_autoptr(GByteArray) sub = g_byte_array_new ();
+
+  if (wkb != NULL)
+    _tilebox_pb_write_bytes (sub, 1, wkb, len);
+  _tilebox_pb_write_message (out, IN_GEOMETRY, sub);
+}
+
+static void
+write_box_geometry (GByteArray *out,
+                    double      x,
+                    double      y)
+{
+  const Box box = { x, y, x + 1.0, y + 1.0 };
+  g_autoptr(GBytes) wkb = box_wkb (&box, TRUE);
+
+  write_geometry (out, g_bytes_get_data (wkb, NULL), g_bytes_get_size (wkb));
+}
+
+/* A valid datapoint of the ingest dataset, without id and ingestion_time. */
+static GByteArray *
+ingest_datapoint (gint64  time_ms,
+                  double  value)
+{
+  GByteArray *out = g_byte_array_new ();
+
+  write_time_ms (out, IN_TIME, time_ms);
+  write_box_geometry (out, 10.0, 20.0);
+  _tilebox_pb_write_double (out, IN_VALUE, value);
+  _tilebox_pb_write_string (out, IN_NAME, "a name");
+  return out;
+}
+
+static Response *
+ingest_raw (Fixture           *f,
+            const TileboxPbId *collection,
+            GByteArray       **values,
+            guint              n,
+            gboolean           allow_existing)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_auto(TileboxPbIngestRequest) req = { 0 };
+
+  if (collection != NULL)
+    req.collection_id = *collection;
+  req.values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (req.values, g_bytes_new (values[i]->data, values[i]->len));
+  req.allow_existing = allow_existing;
+  _tilebox_pb_ingest_request_encode (&req, request);
+  return post_proto (f, INGESTION_SERVICE "Ingest", request);
+}
+
+static void
+ingest (Fixture                 *f,
+        const TileboxPbId       *collection,
+        GByteArray             **values,
+        guint                    n,
+        gboolean                 allow_existing,
+        TileboxPbIngestResponse *response)
+{
+  g_autoptr(Response) raw = ingest_raw (f, collection, values, n, allow_existing);
+  g_autoptr(GError) error = NULL;
+
+  assert_ok (raw);
+  memset (response, 0, sizeof *response);
+  _tilebox_pb_decode_bytes (ingest_response, response, raw->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->datapoint_ids->len, ==, n);
+}
+
+/* The Connect error message of a refused Ingest, checked to contain `expected`. */
+static void
+assert_ingest_refused (Fixture           *f,
+                       const TileboxPbId *collection,
+                       GByteArray       **values,
+                       guint              n,
+                       gboolean           allow_existing,
+                       guint              status,
+                       const char        *code,
+                       const char        *expected)
+{
+  g_autoptr(Response) raw = ingest_raw (f, collection, values, n, allow_existing);
+  g_autofree char *message = assert_connect_error (raw, status, code);
+
+  g_test_message ("refused: %s", message);
+  if (strstr (message, expected) == NULL)
+    g_error ("“%s” does not contain “%s”", message, expected);
+}
+
+static Response *
+delete_raw (Fixture           *f,
+            const TileboxPbId *collection,
+            const guint8      *ids,
+            guint              n)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_auto(TileboxPbDeleteRequest) req = { 0 };
+
+  if (collection != NULL)
+    req.collection_id = *collection;
+  req.datapoint_ids = g_array_new (FALSE, TRUE, sizeof (TileboxPbId));
+  for (guint i = 0; i < n; i++)
+    {
+      TileboxPbId id = { TRUE, { 0 } };
+
+      memcpy (id.uuid, ids + 16 * i, 16);
+      g_array_append_val (req.datapoint_ids, id);
+    }
+  _tilebox_pb_delete_request_encode (&req, request);
+  return post_proto (f, INGESTION_SERVICE "Delete", request);
+}
+
+static gint64
+delete_ok (Fixture           *f,
+           const TileboxPbId *collection,
+           const guint8      *ids,
+           guint              n)
+{
+  g_autoptr(Response) raw = delete_raw (f, collection, ids, n);
+  g_auto(TileboxPbDeleteResponse) response = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  assert_ok (raw);
+  _tilebox_pb_decode_bytes (delete_response, &response, raw->body, &error);
+  g_assert_no_error (error);
+  return response.num_deleted;
+}
+
+static guint
+stored_count (Fixture           *f,
+              const TileboxPbId *collection)
+{
+  g_autoptr(GArray) stored = stored_datapoints (f, collection);
+
+  return stored->len;
+}
+
+static const StoredDatapoint *
+find_stored (GArray       *stored,
+             const guint8 *id)
+{
+  for (guint i = 0; i < stored->len; i++)
+    if (memcmp (STORED (stored, i)->id, id, 16) == 0)
+      return STORED (stored, i);
+  return NULL;
+}
+
+static gint64
+timestamp_us (const TileboxPbTimestamp *ts)
+{
+  return ts->seconds * G_USEC_PER_SEC + ts->nanos / 1000;
+}
+
+/* Ingest takes the datapoints as they are but for id and ingestion_time:
+ * fields sent for them are dropped, the server's go in as fields 2 and 3,
+ * everything else stays as it came. */
+static void
+test_ingest_roundtrip (Fixture       *f,
+                       gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "ingest_roundtrip");
+  const gint64 t0 = DEMO_START_MS + 1234;
+  GByteArray *content[3], *sent[3];
+  g_auto(TileboxPbIngestResponse) response = { 0 };
+  g_autoptr(GArray) stored = NULL;
+  gint64 before_us, after_us;
+  TileboxPbTimestamp ingestion_time = { 0 };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      content[i] = g_byte_array_new ();
+      sent[i] = g_byte_array_new ();
+    }
+  /* 0: as a client sends it, with an id and an ingestion_time of its own */
+  {
+    g_autoptr(GByteArray) rest = g_byte_array_new ();
+    TileboxPbId bogus = { TRUE, { 0 } };
+
+    memset (bogus.uuid, 0xab, 16);
+    write_box_geometry (rest, 1.0, 2.0);
+    _tilebox_pb_write_double (rest, IN_VALUE, 0.0);
+    _tilebox_pb_write_string (rest, IN_NAME, "zero");
+    write_time_ms (content[0], IN_TIME, t0);
+    g_byte_array_append (content[0], rest->data, rest->len);
+    write_time_ms (sent[0], IN_TIME, t0);
+    _tilebox_pb_write_id (sent[0], IN_ID, &bogus);
+    write_time_ms (sent[0], IN_INGESTION_TIME, 42);
+    g_byte_array_append (sent[0], rest->data, rest->len);
+  }
+  /* 1: fields out of order, repeated values packed and not, every well-known type */
+  {
+    g_autoptr(GByteArray) packed = g_byte_array_new ();
+    g_autoptr(GByteArray) span = g_byte_array_new ();
+    TileboxPbId ref = { TRUE, { 0 } };
+
+    memset (ref.uuid, 0x5a, 16);
+    _tilebox_pb_write_string (content[1], IN_NAME, "one");
+    _tilebox_pb_write_varint (content[1], IN_COUNTS, 7);
+    _tilebox_pb_write_raw_varint (packed, 1);
+    _tilebox_pb_write_raw_varint (packed, (guint64) -2);
+    _tilebox_pb_write_bytes (content[1], IN_COUNTS, packed->data, packed->len);
+    _tilebox_pb_write_double (content[1], IN_VALUE, 1.5);
+    write_time_ms (content[1], IN_TIME, t0 + 1);
+    write_box_geometry (content[1], 3.0, 4.0);
+    write_time_ms (content[1], IN_WHEN, -5000);
+    _tilebox_pb_write_varint (span, 1, (guint64) -3);
+    _tilebox_pb_write_varint (span, 2, (guint64) -500);
+    _tilebox_pb_write_message (content[1], IN_SPAN, span);
+    _tilebox_pb_write_id (content[1], IN_REF, &ref);
+    _tilebox_pb_write_varint (content[1], IN_LEVEL, 999);
+    g_byte_array_append (sent[1], content[1]->data, content[1]->len);
+  }
+  /* 2: the least a datapoint has */
+  write_time_ms (content[2], IN_TIME, t0 + 2);
+  write_box_geometry (content[2], 5.0, 6.0);
+  g_byte_array_append (sent[2], content[2]->data, content[2]->len);
+
+  before_us = g_get_real_time ();
+  ingest (f, &collection, sent, 3, FALSE, &response);
+  after_us = g_get_real_time ();
+  g_assert_cmpint (response.num_created, ==, 3);
+  g_assert_cmpint (response.num_existing, ==, 0);
+
+  stored = stored_datapoints (f, &collection);
+  g_assert_cmpuint (stored->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const TileboxPbId *id = &g_array_index (response.datapoint_ids, TileboxPbId, i);
+      const StoredDatapoint *dp = find_stored (stored, id->uuid);
+      g_autoptr(GByteArray) expected = g_byte_array_new ();
+      guint8 derived[16];
+      ValueHead head;
+      gsize len;
+      const guint8 *bytes;
+      g_autoptr(GByteArray) time = g_byte_array_new ();
+
+      g_assert_nonnull (dp);
+      /* the id: time, then a digest of what the client sent but id and ingestion_time */
+      g_assert_cmpint (_tilebox_uuid_time_ms (id->uuid), ==, t0 + i);
+      _tilebox_store_derive_datapoint_id (t0 + i, content[i]->data, content[i]->len, derived);
+      g_assert_cmpmem (id->uuid, 16, derived, 16);
+      g_assert_cmpint (dp->time_ms, ==, t0 + i);
+
+      /* one ingestion time for the request, the server's */
+      decode_value_head (dp->data, &head);
+      g_assert_true (head.has_ingestion_time);
+      if (i == 0)
+        ingestion_time = head.ingestion_time;
+      g_assert_cmpint (head.ingestion_time.seconds, ==, ingestion_time.seconds);
+      g_assert_cmpint (head.ingestion_time.nanos, ==, ingestion_time.nanos);
+      g_assert_cmpint (timestamp_us (&head.ingestion_time), >=, before_us);
+      g_assert_cmpint (timestamp_us (&head.ingestion_time), <=, after_us);
+      g_assert_cmpint (dp->ingestion_time_ns, ==, timestamp_us (&head.ingestion_time) * 1000);
+
+      /* time, id, ingestion_time, then the rest as it came */
+      write_time_ms (time, IN_TIME, t0 + i);
+      g_byte_array_append (expected, time->data, time->len);
+      _tilebox_pb_write_id (expected, IN_ID, id);
+      _tilebox_pb_write_timestamp (expected, IN_INGESTION_TIME, &head.ingestion_time);
+      if (i == 1)
+        {
+          /* content[1] has the time in the middle: take it out */
+          guint at = 0;
+
+          while (memcmp (content[1]->data + at, time->data, time->len) != 0)
+            at++;
+          g_byte_array_append (expected, content[1]->data, at);
+          g_byte_array_append (expected, content[1]->data + at + time->len, content[1]->len - at - time->len);
+        }
+      else
+        {
+          g_byte_array_append (expected, content[i]->data + time->len, content[i]->len - time->len);
+        }
+      bytes = g_bytes_get_data (dp->data, &len);
+      g_assert_cmpmem (bytes, len, expected->data, expected->len);
+    }
+
+  /* and queries return them with that id and ingestion time */
+  {
+    g_auto(TileboxPbQueryRequest) req = { 0 };
+    g_autoptr(GPtrArray) values = NULL;
+
+    query_request_init (&req, &collection, 1);
+    query_request_set_time (&req, t0 * MS_NS, (t0 + 3) * MS_NS, FALSE, FALSE);
+    values = query_all (f, &req, NULL, 0);
+    g_assert_cmpuint (values->len, ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        ValueHead head;
+
+        decode_value_head (g_ptr_array_index (values, i), &head);
+        g_assert_cmpint (timestamp_ms (&head.time), ==, t0 + i);
+        g_assert_cmpmem (head.id.uuid, 16, g_array_index (response.datapoint_ids, TileboxPbId, i).uuid, 16);
+        g_assert_cmpint (head.ingestion_time.seconds, ==, ingestion_time.seconds);
+        g_assert_cmpint (head.ingestion_time.nanos, ==, ingestion_time.nanos);
+      }
+  }
+  for (guint i = 0; i < 3; i++)
+    {
+      g_byte_array_unref (content[i]);
+      g_byte_array_unref (sent[i]);
+    }
+}
+
+/* Ids: the time's milliseconds first, then what the datapoint holds. */
+static void
+test_ingest_ids (Fixture       *f,
+                 gconstpointer  data)
+{
+  TileboxPbId first = create_ingest_collection (f, "ingest_ids_a");
+  TileboxPbId second = create_ingest_collection (f, "ingest_ids_b");
+  g_autoptr(GByteArray) a = ingest_datapoint (DEMO_START_MS, 1.0);
+  g_autoptr(GByteArray) other_value = ingest_datapoint (DEMO_START_MS, 2.0);
+  g_autoptr(GByteArray) other_time = ingest_datapoint (DEMO_START_MS + 1, 1.0);
+  g_autoptr(GByteArray) fine = g_byte_array_new ();
+  GByteArray *values[] = { a, other_value, other_time, fine };
+  g_auto(TileboxPbIngestResponse) in_first = { 0 };
+  g_auto(TileboxPbIngestResponse) in_second = { 0 };
+  const TileboxPbId *ids, *again;
+  TileboxPbTimestamp ts = { DEMO_START_S + 10, 123456789 };
+
+  /* sub-millisecond times are cut to the millisecond below */
+  _tilebox_pb_write_timestamp (fine, IN_TIME, &ts);
+  write_box_geometry (fine, 0.0, 0.0);
+
+  ingest (f, &first, values, G_N_ELEMENTS (values), FALSE, &in_first);
+  ingest (f, &second, values, G_N_ELEMENTS (values), FALSE, &in_second);
+  ids = (const TileboxPbId *) in_first.datapoint_ids->data;
+  again = (const TileboxPbId *) in_second.datapoint_ids->data;
+
+  /* the same datapoint has the same id, anywhere */
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    g_assert_cmpmem (ids[i].uuid, 16, again[i].uuid, 16);
+  /* another value, another id; another time, another prefix */
+  g_assert_cmpmem (ids[0].uuid, 6, ids[1].uuid, 6);
+  g_assert_true (memcmp (ids[0].uuid + 6, ids[1].uuid + 6, 10) != 0);
+  g_assert_cmpint (_tilebox_uuid_time_ms (ids[0].uuid), ==, DEMO_START_MS);
+  g_assert_cmpint (_tilebox_uuid_time_ms (ids[2].uuid), ==, DEMO_START_MS + 1);
+  g_assert_true (memcmp (ids[0].uuid + 6, ids[2].uuid + 6, 10) != 0);
+  g_assert_cmpint (_tilebox_uuid_time_ms (ids[3].uuid), ==, (DEMO_START_S + 10) * 1000 + 123);
+  {
+    g_autofree char *text = _tilebox_uuid_to_string (ids[0].uuid);
+
+    /* 2025-01-01T00:00:00Z is 1735689600000 ms, 0x01941f297c00 */
+    g_assert_true (g_str_has_prefix (text, "01941f29-7c00-"));
+  }
+}
+
+/* allow_existing: false refuses the whole request, true counts them. */
+static void
+test_ingest_existing (Fixture       *f,
+                      gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "ingest_existing");
+  g_autoptr(GByteArray) a = ingest_datapoint (DEMO_START_MS, 1.0);
+  g_autoptr(GByteArray) b = ingest_datapoint (DEMO_START_MS + 5, 2.0);
+  GByteArray *just_a[] = { a };
+  GByteArray *b_then_a[] = { b, a };
+  g_auto(TileboxPbIngestResponse) first = { 0 };
+  g_auto(TileboxPbIngestResponse) second = { 0 };
+  g_autoptr(GArray) before = NULL;
+  g_autoptr(GArray) after = NULL;
+  g_autofree char *a_id = NULL;
+  const TileboxPbId *ids;
+
+  ingest (f, &collection, just_a, 1, FALSE, &first);
+  g_assert_cmpint (first.num_created, ==, 1);
+  a_id = _tilebox_uuid_to_string (g_array_index (first.datapoint_ids, TileboxPbId, 0).uuid);
+  before = stored_datapoints (f, &collection);
+
+  /* a is there already: nothing is stored, b neither */
+  assert_ingest_refused (f, &collection, b_then_a, 2, FALSE, 409, "already_exists", a_id);
+  g_assert_cmpuint (stored_count (f, &collection), ==, 1);
+
+  /* allowed: b is created, a counted and left as it was */
+  g_usleep (2000);
+  ingest (f, &collection, b_then_a, 2, TRUE, &second);
+  g_assert_cmpint (second.num_created, ==, 1);
+  g_assert_cmpint (second.num_existing, ==, 1);
+  ids = (const TileboxPbId *) second.datapoint_ids->data;
+  g_assert_cmpmem (ids[1].uuid, 16, g_array_index (first.datapoint_ids, TileboxPbId, 0).uuid, 16);
+  after = stored_datapoints (f, &collection);
+  g_assert_cmpuint (after->len, ==, 2);
+  {
+    const StoredDatapoint *old = find_stored (before, ids[1].uuid);
+    const StoredDatapoint *now = find_stored (after, ids[1].uuid);
+
+    g_assert_nonnull (old);
+    g_assert_nonnull (now);
+    g_assert_true (g_bytes_equal (old->data, now->data));
+    g_assert_cmpint (old->ingestion_time_ns, ==, now->ingestion_time_ns);
+    g_assert_nonnull (find_stored (after, ids[0].uuid));
+  }
+}
+
+/* The same datapoint twice in one request. */
+static void
+test_ingest_duplicates (Fixture       *f,
+                        gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "ingest_duplicates");
+  g_autoptr(GByteArray) c = ingest_datapoint (DEMO_START_MS, 3.0);
+  g_autoptr(GByteArray) d = ingest_datapoint (DEMO_START_MS, 4.0);
+  GByteArray *values[] = { c, d, c };
+  g_auto(TileboxPbIngestResponse) response = { 0 };
+  const TileboxPbId *ids;
+
+  assert_ingest_refused (f, &collection, values, 3, FALSE, 409, "already_exists", "given twice, as datapoints 0 and 2");
+  g_assert_cmpuint (stored_count (f, &collection), ==, 0);
+
+  ingest (f, &collection, values, 3, TRUE, &response);
+  g_assert_cmpint (response.num_created, ==, 2);
+  g_assert_cmpint (response.num_existing, ==, 1);
+  ids = (const TileboxPbId *) response.datapoint_ids->data;
+  g_assert_cmpmem (ids[0].uuid, 16, ids[2].uuid, 16);
+  g_assert_true (memcmp (ids[0].uuid, ids[1].uuid, 16) != 0);
+  g_assert_cmpuint (stored_count (f, &collection), ==, 2);
+}
+
+/* 8192 datapoints at a time, no more; an empty request is fine. */
+static void
+test_ingest_limit (Fixture       *f,
+                   gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "ingest_limit");
+  const guint n = TILEBOX_INGEST_MAX_DATAPOINTS + 1;
+  GByteArray **values = g_new0 (GByteArray *, n);
+  g_auto(TileboxPbIngestResponse) response = { 0 };
+  g_auto(TileboxPbIngestResponse) none = { 0 };
+
+  for (guint i = 0; i < n; i++)
+    {
+      values[i] = g_byte_array_new ();
+      write_time_ms (values[i], IN_TIME, DEMO_START_MS + i);
+      write_box_geometry (values[i], 0.0, 0.0);
+    }
+  assert_ingest_refused (f, &collection, values, n, FALSE, 400, "invalid_argument", "8192");
+  g_assert_cmpuint (stored_count (f, &collection), ==, 0);
+
+  ingest (f, &collection, values, n - 1, FALSE, &response);
+  g_assert_cmpint (response.num_created, ==, n - 1);
+  g_assert_cmpuint (stored_count (f, &collection), ==, n - 1);
+
+  ingest (f, &collection, NULL, 0, FALSE, &none);
+  g_assert_cmpint (none.num_created, ==, 0);
+  g_assert_cmpint (none.num_existing, ==, 0);
+
+  for (guint i = 0; i < n; i++)
+    g_byte_array_unref (values[i]);
+  g_free (values);
+}
+
+typedef void (*BreakFunc) (GByteArray *out);
+
+static void
+break_wire_type (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_string (out, IN_VALUE, "1.5");
+}
+
+static void
+break_no_time (GByteArray *out)
+{
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_double (out, IN_VALUE, 1.5);
+}
+
+static void
+break_no_geometry (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  _tilebox_pb_write_double (out, IN_VALUE, 1.5);
+}
+
+static void
+break_geometry_wkb (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_geometry (out, (const guint8 *) "\x01\x03\x00\x00", 4);
+}
+
+static void
+break_geometry_empty (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_geometry (out, NULL, 0);
+}
+
+static void
+break_unknown_field (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_varint (out, 99, 1);
+}
+
+static void
+break_nested_wire_type (GByteArray *out)
+{
+  g_autoptr(GByteArray) time = g_byte_array_new ();
+
+  _tilebox_pb_write_varint (time, 1, DEMO_START_S);
+  _tilebox_pb_write_string (time, 2, "0");
+  _tilebox_pb_write_message (out, IN_TIME, time);
+  write_box_geometry (out, 0.0, 0.0);
+}
+
+static void
+break_time_range (GByteArray *out)
+{
+  TileboxPbTimestamp ts = { DEMO_START_S, 1000000000 };
+
+  _tilebox_pb_write_timestamp (out, IN_TIME, &ts);
+  write_box_geometry (out, 0.0, 0.0);
+}
+
+static void
+break_duration (GByteArray *out)
+{
+  g_autoptr(GByteArray) span = g_byte_array_new ();
+
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_varint (span, 1, 1);
+  _tilebox_pb_write_varint (span, 2, (guint64) -1);
+  _tilebox_pb_write_message (out, IN_SPAN, span);
+}
+
+static void
+break_uuid (GByteArray *out)
+{
+  g_autoptr(GByteArray) ref = g_byte_array_new ();
+
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_bytes (ref, 1, (const guint8 *) "abc", 3);
+  _tilebox_pb_write_message (out, IN_REF, ref);
+}
+
+static void
+break_utf8 (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_bytes (out, IN_NAME, (const guint8 *) "\xff\xfe", 2);
+}
+
+static void
+break_twice (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_double (out, IN_VALUE, 1.0);
+  _tilebox_pb_write_double (out, IN_VALUE, 2.0);
+}
+
+static void
+break_packed (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_bytes (out, IN_COUNTS, (const guint8 *) "\x01\x80", 2);
+}
+
+static void
+break_truncated (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_double (out, IN_VALUE, 1.0);
+  g_byte_array_set_size (out, out->len - 3);
+}
+
+/* Every refused datapoint is named by its index and field; nothing of the
+ * request is stored. */
+static void
+test_ingest_invalid (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const struct {
+    BreakFunc make;
+    const char *message;
+  } cases[] = {
+    { break_wire_type, "datapoint 1: field value has wire type 2, expected a double" },
+    { break_no_time, "datapoint 1: field time is missing" },
+    { break_no_geometry, "datapoint 1: field geometry is missing" },
+    { break_geometry_wkb, "datapoint 1: field geometry is not a valid WKB geometry" },
+    { break_geometry_empty, "datapoint 1: field geometry holds no geometry" },
+    { break_unknown_field, "datapoint 1: unknown field number 99" },
+    { break_nested_wire_type, "datapoint 1: field time.nanos has wire type 2, expected an int32" },
+    { break_time_range, "datapoint 1: field time is not a valid time" },
+    { break_duration, "datapoint 1: field span is not a valid duration" },
+    { break_uuid, "datapoint 1: field ref must hold a UUID of 16 bytes, not 3" },
+    { break_utf8, "datapoint 1: field name is not valid UTF-8" },
+    { break_twice, "datapoint 1: field value is given more than once" },
+    { break_packed, "datapoint 1: field counts is not a packed list of int64 values" },
+    { break_truncated, "datapoint 1: field value cannot be read" },
+  };
+  TileboxPbId collection = create_ingest_collection (f, "ingest_invalid");
+  g_autoptr(GByteArray) good = ingest_datapoint (DEMO_START_MS + 100, 1.0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GByteArray) bad = g_byte_array_new ();
+      GByteArray *values[] = { good, bad, good };
+
+      cases[i].make (bad);
+      assert_ingest_refused (f, &collection, values, 3, TRUE, 400, "invalid_argument", cases[i].message);
+    }
+  g_assert_cmpuint (stored_count (f, &collection), ==, 0);
+
+  /* a temporal dataset needs no geometry */
+  {
+    TileboxPbDataset *weather = get_dataset (f, TILEBOX_DEMO_WEATHER_SLUG);
+    TileboxPbId berlin = demo_collection (f, TILEBOX_DEMO_WEATHER_SLUG, "berlin");
+    g_autoptr(GByteArray) reading = g_byte_array_new ();
+    g_autoptr(GByteArray) no_time = g_byte_array_new ();
+    GByteArray *values[] = { reading };
+    GByteArray *refused[] = { reading, reading, no_time };
+    g_auto(TileboxPbIngestResponse) response = { 0 };
+    g_autoptr(Response) found = NULL;
+
+    write_time_ms (reading, 1, DEMO_START_MS + 1);
+    _tilebox_pb_write_string (reading, 4, "Berlin-Mitte");
+    _tilebox_pb_write_double (reading, 5, 21.5);
+    _tilebox_pb_write_string (no_time, 4, "Berlin-Mitte");
+    assert_ingest_refused (f, &berlin, refused, 3, TRUE, 400, "invalid_argument", "datapoint 2: field time is missing");
+    ingest (f, &berlin, values, 1, FALSE, &response);
+    g_assert_cmpint (response.num_created, ==, 1);
+    found = query_by_id_raw (f, &berlin, 1, g_array_index (response.datapoint_ids, TileboxPbId, 0).uuid, FALSE);
+    assert_ok (found);
+    _tilebox_pb_dataset_free (weather);
+  }
+}
+
+/* Which collection: it must be given and exist. */
+static void
+test_ingest_collection (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GByteArray) a = ingest_datapoint (DEMO_START_MS, 1.0);
+  GByteArray *values[] = { a };
+  TileboxPbId unknown = { TRUE, { 0 } };
+  g_autofree char *unknown_text = NULL;
+  guint8 id[16] = { 0 };
+
+  memset (unknown.uuid, 0x77, 16);
+  unknown_text = _tilebox_uuid_to_string (unknown.uuid);
+  assert_ingest_refused (f, &unknown, values, 1, FALSE, 404, "not_found", unknown_text);
+  assert_ingest_refused (f, NULL, values, 1, FALSE, 400, "invalid_argument", "collection_id");
+  {
+    g_autoptr(Response) response = delete_raw (f, &unknown, id, 1);
+    g_autofree char *message = assert_connect_error (response, 404, "not_found");
+
+    g_assert_nonnull (strstr (message, unknown_text));
+  }
+  {
+    g_autoptr(Response) response = delete_raw (f, NULL, id, 1);
+
+    g_free (assert_connect_error (response, 400, "invalid_argument"));
+  }
+}
+
+/* Delete counts what it removed; queries see the rest only. */
+static void
+test_delete (Fixture       *f,
+             gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "delete");
+  TileboxPbId other = create_ingest_collection (f, "delete_other");
+  g_autoptr(GByteArray) a = ingest_datapoint (DEMO_START_MS, 1.0);
+  g_autoptr(GByteArray) b = ingest_datapoint (DEMO_START_MS + 1, 2.0);
+  g_autoptr(GByteArray) c = ingest_datapoint (DEMO_START_MS + 2, 3.0);
+  GByteArray *values[] = { a, b, c };
+  g_auto(TileboxPbIngestResponse) response = { 0 };
+  g_auto(TileboxPbIngestResponse) in_other = { 0 };
+  const TileboxPbId *ids;
+  guint8 request[4][16];
+
+  ingest (f, &collection, values, 3, FALSE, &response);
+  ingest (f, &other, values, 3, FALSE, &in_other);
+  ids = (const TileboxPbId *) response.datapoint_ids->data;
+
+  /* a, an unknown id, b, a again */
+  memcpy (request[0], ids[0].uuid, 16);
+  memset (request[1], 0x42, 16);
+  memcpy (request[2], ids[1].uuid, 16);
+  memcpy (request[3], ids[0].uuid, 16);
+  g_assert_cmpint (delete_ok (f, &collection, request[0], 4), ==, 2);
+  g_assert_cmpint (delete_ok (f, &collection, request[0], 4), ==, 0);
+  g_assert_cmpint (delete_ok (f, &collection, NULL, 0), ==, 0);
+
+  {
+    g_auto(TileboxPbQueryRequest) req = { 0 };
+    g_autoptr(GPtrArray) left = NULL;
+    ValueHead head;
+    g_autoptr(Response) gone = query_by_id_raw (f, &collection, 1, ids[0].uuid, FALSE);
+
+    g_free (assert_connect_error (gone, 404, "not_found"));
+    query_request_init (&req, &collection, 1);
+    query_request_set_time (&req, DEMO_START_MS * MS_NS, (DEMO_START_MS + 10) * MS_NS, FALSE, FALSE);
+    left = query_all (f, &req, NULL, 0);
+    g_assert_cmpuint (left->len, ==, 1);
+    decode_value_head (g_ptr_array_index (left, 0), &head);
+    g_assert_cmpmem (head.id.uuid, 16, ids[2].uuid, 16);
+  }
+  /* the other collection keeps its datapoints of the same ids */
+  g_assert_cmpuint (stored_count (f, &other), ==, 3);
+
+  /* and deleted datapoints can come back */
+  {
+    g_auto(TileboxPbIngestResponse) again = { 0 };
+
+    ingest (f, &collection, values, 3, TRUE, &again);
+    g_assert_cmpint (again.num_created, ==, 2);
+    g_assert_cmpint (again.num_existing, ==, 1);
+  }
+
+  /* 8192 ids at a time */
+  {
+    const guint n = TILEBOX_DELETE_MAX_DATAPOINTS + 1;
+    g_autofree guint8 *many = g_malloc0 (16 * (gsize) n);
+    g_autoptr(Response) refused = NULL;
+    g_autofree char *message = NULL;
+
+    for (guint i = 0; i < n; i++)
+      memcpy (many + 16 * i, &i, sizeof i);
+    refused = delete_raw (f, &collection, many, n);
+    message = assert_connect_error (refused, 400, "invalid_argument");
+    g_assert_nonnull (strstr (message, "8192"));
+    g_assert_cmpuint (stored_count (f, &collection), ==, 3);
+    g_assert_cmpint (delete_ok (f, &collection, many, n - 1), ==, 0);
+  }
+}
+
+/* Anonymous open-data access cannot write. */
+static void
+test_ingest_anonymous (Fixture       *f,
+                       gconstpointer  data)
+{
+  TileboxPbId berlin = demo_collection (f, TILEBOX_DEMO_WEATHER_SLUG, "berlin");
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_auto(TileboxPbDeleteRequest) req = { 0 };
+  g_autoptr(Response) response = NULL;
+
+  _tilebox_server_set_api_key (f->server, "secret");
+  req.collection_id = berlin;
+  _tilebox_pb_delete_request_encode (&req, request);
+  response = post_proto (f, "/public" INGESTION_SERVICE "Delete", request);
+  g_free (assert_connect_error (response, 401, "unauthenticated"));
+  _tilebox_server_set_api_key (f->server, NULL);
+}
+
 /* --- the program ---------------------------------------------------------------- */
 
 static char *
@@ -4930,6 +5740,15 @@ main (int   argc,
   ADD ("filter/presence", test_filter_presence);
   ADD ("filter/spatial", test_filter_spatial);
   ADD ("filter/spatial-missing", test_filter_spatial_missing);
+  ADD ("ingest/roundtrip", test_ingest_roundtrip);
+  ADD ("ingest/ids", test_ingest_ids);
+  ADD ("ingest/existing", test_ingest_existing);
+  ADD ("ingest/duplicates", test_ingest_duplicates);
+  ADD ("ingest/limit", test_ingest_limit);
+  ADD ("ingest/invalid", test_ingest_invalid);
+  ADD ("ingest/collection", test_ingest_collection);
+  ADD ("ingest/anonymous", test_ingest_anonymous);
+  ADD ("delete", test_delete);
   g_test_add ("/server/empty", Fixture, NULL, fixture_setup_empty, test_empty, fixture_teardown);
   g_test_add_func ("/server/demo/deterministic", test_demo_deterministic);
   g_test_add_func ("/server/store/versions", test_store_versions);
