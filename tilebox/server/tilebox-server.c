@@ -30,6 +30,8 @@
 /* Requests larger than this, compressed or decompressed, are refused (a
  * full Ingest is far smaller). Bodies are never buffered past it. */
 #define MAX_REQUEST_SIZE (32 * 1024 * 1024)
+/* libsoup 3.2 has no name for it */
+#define HTTP_TOO_MANY_REQUESTS 429
 /* Set on a message whose body went past MAX_REQUEST_SIZE. */
 #define REQUEST_TOO_LARGE "tilebox-request-too-large"
 
@@ -63,6 +65,12 @@ struct _TileboxServer {
   guint fail_status;
   char *fail_code;
   guint fail_retry_after;
+  /* ratio faults: each request draws once from fault_rand */
+  double fail_ratio;
+  double drop_ratio;
+  double truncate_ratio;
+  guint ratio_fail_status;
+  GRand *fault_rand;
 };
 
 /* --- Connect errors --------------------------------------------------------- */
@@ -1965,6 +1973,165 @@ copy_header (const char *name,
   soup_message_headers_append (user_data, name, value);
 }
 
+static const char *
+connect_code_for_status (guint status)
+{
+  return status == HTTP_TOO_MANY_REQUESTS ? "resource_exhausted" : "unavailable";
+}
+
+/* Decides the fault of the next request; under state_lock. */
+static TileboxServerFault
+draw_fault (TileboxServer *self,
+            guint         *fail_status,
+            char         **fail_code,
+            guint         *fail_retry_after)
+{
+  double u;
+
+  if (self->fail_remaining > 0)
+    {
+      self->fail_remaining--;
+      *fail_status = self->fail_status;
+      *fail_code = g_strdup (self->fail_code);
+      *fail_retry_after = self->fail_retry_after;
+      return TILEBOX_SERVER_FAULT_FAIL;
+    }
+  if (self->fault_rand == NULL)
+    return TILEBOX_SERVER_FAULT_NONE;
+
+  /* one draw per request, whatever it gives: the same seed gives the
+   * same faults to the same sequence of requests */
+  u = g_rand_double (self->fault_rand);
+  if (u < self->fail_ratio)
+    {
+      *fail_status = self->ratio_fail_status;
+      *fail_code = g_strdup (connect_code_for_status (self->ratio_fail_status));
+      *fail_retry_after = 0;
+      return TILEBOX_SERVER_FAULT_FAIL;
+    }
+  u -= self->fail_ratio;
+  if (u < self->drop_ratio)
+    return TILEBOX_SERVER_FAULT_DROP;
+  u -= self->drop_ratio;
+  if (u < self->truncate_ratio)
+    return TILEBOX_SERVER_FAULT_TRUNCATE;
+  return TILEBOX_SERVER_FAULT_NONE;
+}
+
+static void
+respond_fault (SoupServerMessage *msg,
+               guint              status,
+               const char        *code,
+               guint              retry_after)
+{
+  if (retry_after > 0)
+    {
+      g_autofree char *value = g_strdup_printf ("%u", retry_after);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", value);
+    }
+  if (code != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Injected failure (HTTP %u)"), status);
+      respond_error (msg, status, code, message);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf ("%s\n", _("Injected failure"));
+      g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+
+      respond (msg, status, "text/plain", body);
+    }
+}
+
+static gboolean
+close_connection_cb (gpointer data)
+{
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (SOUP_SERVER_MESSAGE (data));
+
+  if (stream != NULL)
+    g_io_stream_close (stream, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the first part of a dropped response is out, the connection goes:
+ * from an idle source, for the server has to finish its write first. */
+static void
+wrote_part_cb (SoupServerMessage *msg,
+               gpointer           user_data)
+{
+  TileboxServer *self = user_data;
+  GSource *source = g_idle_source_new ();
+
+  g_signal_handlers_disconnect_by_func (msg, wrote_part_cb, user_data);
+  g_source_set_callback (source, close_connection_cb, g_object_ref (msg), g_object_unref);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static void
+wrote_body_data_cb (SoupServerMessage *msg,
+                    guint              chunk_size,
+                    gpointer           user_data)
+{
+  wrote_part_cb (msg, user_data);
+}
+
+/* The response goes out with its full Content-Length but only its first
+ * half (none of an empty one, announced as one byte), then the server
+ * closes the connection: the client sees it end in the middle. */
+static void
+drop_response (TileboxServer     *self,
+               SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autoptr(GBytes) full = soup_message_body_flatten (body);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (full, &len);
+
+  soup_message_headers_set_content_length (soup_server_message_get_response_headers (msg), MAX (len, 1));
+  soup_message_body_truncate (body);
+  if (len / 2 > 0)
+    {
+      soup_message_body_append (body, SOUP_MEMORY_COPY, data, len / 2);
+      g_signal_connect (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), self);
+    }
+  else
+    {
+      g_signal_connect (msg, "wrote-headers", G_CALLBACK (wrote_part_cb), self);
+    }
+}
+
+/* A whole response, of the first half of the body. */
+static void
+truncate_response (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autoptr(GBytes) full = soup_message_body_flatten (body);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (full, &len);
+
+  soup_message_body_truncate (body);
+  soup_message_body_append (body, SOUP_MEMORY_COPY, data, len / 2);
+  soup_message_body_complete (body);
+}
+
+static const char *
+fault_name (TileboxServerFault fault)
+{
+  switch (fault)
+    {
+    case TILEBOX_SERVER_FAULT_FAIL:
+      return " [injected failure]";
+    case TILEBOX_SERVER_FAULT_DROP:
+      return " [dropped]";
+    case TILEBOX_SERVER_FAULT_TRUNCATE:
+      return " [truncated]";
+    case TILEBOX_SERVER_FAULT_NONE:
+    default:
+      return "";
+    }
+}
+
 static void
 server_callback (SoupServer        *soup,
                  SoupServerMessage *msg,
@@ -1974,7 +2141,7 @@ server_callback (SoupServer        *soup,
 {
   TileboxServer *self = user_data;
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
-  gboolean faulted = FALSE;
+  TileboxServerFault fault;
   guint fail_status = 0, fail_retry_after = 0;
   g_autofree char *fail_code = NULL;
   g_autofree char *api_key = NULL;
@@ -1989,44 +2156,23 @@ server_callback (SoupServer        *soup,
   g_free (self->last_path);
   self->last_path = g_strdup (path);
   api_key = g_strdup (self->api_key);
-  if (self->fail_remaining > 0)
-    {
-      self->fail_remaining--;
-      faulted = TRUE;
-      fail_status = self->fail_status;
-      fail_code = g_strdup (self->fail_code);
-      fail_retry_after = self->fail_retry_after;
-    }
+  fault = draw_fault (self, &fail_status, &fail_code, &fail_retry_after);
   g_mutex_unlock (&self->state_lock);
 
-  if (faulted)
-    {
-      if (fail_retry_after > 0)
-        {
-          g_autofree char *value = g_strdup_printf ("%u", fail_retry_after);
-          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                        "Retry-After", value);
-        }
-      if (fail_code != NULL)
-        {
-          g_autofree char *message = g_strdup_printf ("Injected failure (HTTP %u)", fail_status);
-          respond_error (msg, fail_status, fail_code, message);
-        }
-      else
-        {
-          g_autoptr(GBytes) body = g_bytes_new_static ("Injected failure\n", strlen ("Injected failure\n"));
-          respond (msg, fail_status, "text/plain", body);
-        }
-    }
+  /* a failed request is not executed; a dropped or truncated one is */
+  if (fault == TILEBOX_SERVER_FAULT_FAIL)
+    respond_fault (msg, fail_status, fail_code, fail_retry_after);
   else
-    {
-      handle_call (self, msg, path, api_key);
-    }
+    handle_call (self, msg, path, api_key);
+  if (fault == TILEBOX_SERVER_FAULT_DROP)
+    drop_response (self, msg);
+  else if (fault == TILEBOX_SERVER_FAULT_TRUNCATE)
+    truncate_response (msg);
 
   if (self->verbose)
-    g_printerr ("%s %s -> %u (%.1f ms)\n", soup_server_message_get_method (msg), path,
+    g_printerr ("%s %s -> %u (%.1f ms)%s\n", soup_server_message_get_method (msg), path,
                 soup_server_message_get_status (msg),
-                (g_get_monotonic_time () - start) / 1000.0);
+                (g_get_monotonic_time () - start) / 1000.0, fault_name (fault));
 
   latency = g_atomic_int_get (&self->latency_ms);
   if (latency > 0)
@@ -2086,6 +2232,7 @@ _tilebox_server_unref (TileboxServer *self)
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
   g_free (self->last_path);
   g_free (self->fail_code);
+  g_clear_pointer (&self->fault_rand, g_rand_free);
   g_free (self->api_key);
   g_mutex_clear (&self->store_lock);
   g_mutex_clear (&self->state_lock);
@@ -2212,6 +2359,66 @@ _tilebox_server_fail_next (TileboxServer *self,
   self->fail_code = g_strdup (connect_code);
   self->fail_retry_after = retry_after_s;
   g_mutex_unlock (&self->state_lock);
+}
+
+gboolean
+_tilebox_server_set_faults (TileboxServer             *self,
+                            const TileboxServerFaults *faults,
+                            GError                   **error)
+{
+  guint status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+  const double ratios[] = {
+    faults ? faults->fail_ratio : 0.0,
+    faults ? faults->drop_ratio : 0.0,
+    faults ? faults->truncate_ratio : 0.0,
+  };
+  double sum = 0.0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ratios); i++)
+    {
+      /* written so that NaN fails too */
+      if (!(ratios[i] >= 0.0 && ratios[i] <= 1.0))
+        {
+          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                       _("Invalid fault ratio %g: it must be between 0 and 1"), ratios[i]);
+          return FALSE;
+        }
+      sum += ratios[i];
+    }
+  if (sum > 1.0 + 1e-9)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("The fault ratios add up to %g: a request has one fault at most, "
+                     "so they must add up to 1 at most"), sum);
+      return FALSE;
+    }
+  if (faults != NULL && faults->fail_status != 0)
+    {
+      if (faults->fail_status != SOUP_STATUS_SERVICE_UNAVAILABLE &&
+          faults->fail_status != HTTP_TOO_MANY_REQUESTS)
+        {
+          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                       _("Invalid fault status %u: it must be 503 or 429"), faults->fail_status);
+          return FALSE;
+        }
+      status = faults->fail_status;
+    }
+
+  g_mutex_lock (&self->state_lock);
+  self->fail_remaining = faults ? faults->fail_first : 0;
+  self->fail_status = status;
+  g_free (self->fail_code);
+  self->fail_code = g_strdup (connect_code_for_status (status));
+  self->fail_retry_after = 0;
+  self->fail_ratio = ratios[0];
+  self->drop_ratio = ratios[1];
+  self->truncate_ratio = ratios[2];
+  self->ratio_fail_status = status;
+  g_clear_pointer (&self->fault_rand, g_rand_free);
+  if (sum > 0.0)
+    self->fault_rand = g_rand_new_with_seed (faults->seed);
+  g_mutex_unlock (&self->state_lock);
+  return TRUE;
 }
 
 guint
