@@ -5454,6 +5454,276 @@ test_ingest_anonymous (Fixture       *f,
   _tilebox_server_set_api_key (f->server, NULL);
 }
 
+/* --- injected faults ------------------------------------------------------------- */
+
+/* POSTs like post_full () but hands back a transport error instead of
+ * failing on it: NULL and *error set when the response did not arrive. */
+static Response *
+post_or_error (SoupSession  *session,
+               const char   *base_url,
+               const char   *path,
+               GBytes       *body,
+               GError      **error)
+{
+  g_autofree char *uri = g_strconcat (base_url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr(GBytes) received = NULL;
+  Response *response;
+
+  soup_message_set_request_body_from_bytes (msg, "application/proto", body);
+  received = soup_session_send_and_read (session, msg, NULL, error);
+  if (received == NULL)
+    return NULL;
+  response = g_new0 (Response, 1);
+  response->body = g_steal_pointer (&received);
+  response->status = soup_message_get_status (msg);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  return response;
+}
+
+static void
+set_faults (Fixture *f,
+            guint    fail_first,
+            double   fail_ratio,
+            double   drop_ratio,
+            double   truncate_ratio,
+            guint    fail_status,
+            guint32  seed)
+{
+  TileboxServerFaults faults = { fail_first, fail_ratio, drop_ratio, truncate_ratio, fail_status, seed };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (_tilebox_server_set_faults (f->server, &faults, &error));
+  g_assert_no_error (error);
+}
+
+static GBytes *
+encode_ingest (const TileboxPbId *collection,
+               GByteArray        *value)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_auto(TileboxPbIngestRequest) req = { 0 };
+
+  req.collection_id = *collection;
+  req.values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_ptr_array_add (req.values, g_bytes_new (value->data, value->len));
+  _tilebox_pb_ingest_request_encode (&req, request);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&request));
+}
+
+/* Failed requests are not executed; the client sees the status and code. */
+static void
+test_faults_fail (Fixture       *f,
+                  gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "faults_fail");
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+
+  set_faults (f, 2, 0.0, 0.0, 0.0, 429, 0);
+  for (gint64 i = 0; i < 3; i++)
+    {
+      g_autoptr(GByteArray) value = ingest_datapoint (DEMO_START_MS + i, 1.0);
+      g_autoptr(GBytes) body = encode_ingest (&collection, value);
+      g_autoptr(Response) response = post_full (f->session, f->url, INGESTION_SERVICE "Ingest",
+                                                "application/proto", body, NULL);
+
+      if (i < 2)
+        g_free (assert_connect_error (response, 429, "resource_exhausted"));
+      else
+        assert_ok (response);
+    }
+  g_assert_cmpuint (stored_count (f, &collection), ==, 1);
+
+  set_faults (f, 0, 1.0, 0.0, 0.0, 0, 0);
+  {
+    g_autoptr(GByteArray) value = ingest_datapoint (DEMO_START_MS + 10, 1.0);
+    g_autoptr(GBytes) body = encode_ingest (&collection, value);
+    g_autoptr(Response) response = post_full (f->session, f->url, INGESTION_SERVICE "Ingest",
+                                              "application/proto", body, NULL);
+    g_autofree char *message = assert_connect_error (response, 503, "unavailable");
+
+    g_assert_nonnull (strstr (message, "503"));
+  }
+  set_faults (f, 0, 0.0, 0.0, 0.0, 0, 0);
+  g_assert_cmpuint (stored_count (f, &collection), ==, 1);
+
+  /* fail_next and set_faults share the pending failures */
+  _tilebox_server_fail_next (f->server, 5, 502, NULL, 0);
+  set_faults (f, 0, 0.0, 0.0, 0.0, 0, 0);
+  {
+    g_autoptr(Response) response = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                              "application/proto", empty, NULL);
+    assert_ok (response);
+  }
+}
+
+/* A dropped request is executed; its response ends halfway. */
+static void
+test_faults_drop (Fixture       *f,
+                  gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "faults_drop");
+  g_autoptr(GByteArray) value = ingest_datapoint (DEMO_START_MS, 1.0);
+  g_autoptr(GBytes) body = encode_ingest (&collection, value);
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  guint8 unknown[16] = { 0 };
+
+  set_faults (f, 0, 0.0, 1.0, 0.0, 0, 1);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Response) response = post_or_error (f->session, f->url, INGESTION_SERVICE "Ingest", body, &error);
+
+    g_assert_null (response);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Response) response = post_or_error (f->session, f->url, DATASET_SERVICE "ListDatasets", empty, &error);
+
+    g_assert_null (response);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  }
+  /* an empty response (nothing deleted) is cut as well */
+  {
+    g_autoptr(GByteArray) request = g_byte_array_new ();
+    g_auto(TileboxPbDeleteRequest) req = { 0 };
+    g_autoptr(GBytes) delete_body = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Response) response = NULL;
+    TileboxPbId id = { TRUE, { 0 } };
+
+    memset (unknown, 0x99, 16);
+    memcpy (id.uuid, unknown, 16);
+    req.collection_id = collection;
+    req.datapoint_ids = g_array_new (FALSE, TRUE, sizeof (TileboxPbId));
+    g_array_append_val (req.datapoint_ids, id);
+    _tilebox_pb_delete_request_encode (&req, request);
+    delete_body = g_bytes_new (request->data, request->len);
+    response = post_or_error (f->session, f->url, INGESTION_SERVICE "Delete", delete_body, &error);
+    g_assert_null (response);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  }
+  set_faults (f, 0, 0.0, 0.0, 0.0, 0, 0);
+
+  /* the Ingest was committed before its response went wrong */
+  g_assert_cmpuint (stored_count (f, &collection), ==, 1);
+  {
+    g_autoptr(Response) response = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                              "application/proto", empty, NULL);
+    assert_ok (response);
+  }
+}
+
+/* A truncated request is executed; its response is whole HTTP but half a message. */
+static void
+test_faults_truncate (Fixture       *f,
+                      gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "faults_truncate");
+  g_autoptr(GByteArray) value = ingest_datapoint (DEMO_START_MS, 1.0);
+  g_autoptr(GBytes) body = encode_ingest (&collection, value);
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(Response) full = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                        "application/proto", empty, NULL);
+  g_autoptr(Response) cut = NULL;
+  g_autoptr(Response) ingested = NULL;
+  g_autoptr(GError) error = NULL;
+  TileboxPbListDatasetsResponse list = { 0 };
+  TileboxPbIngestResponse ingest_response = { 0 };
+
+  assert_ok (full);
+  set_faults (f, 0, 0.0, 0.0, 1.0, 0, 1);
+  cut = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", empty, NULL);
+  assert_ok (cut);
+  g_assert_cmpuint (g_bytes_get_size (cut->body), ==, g_bytes_get_size (full->body) / 2);
+  g_assert_false (_tilebox_pb_list_datasets_response_decode (&list, g_bytes_get_data (cut->body, NULL),
+                                                             g_bytes_get_size (cut->body), &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL);
+  g_clear_error (&error);
+
+  ingested = post_full (f->session, f->url, INGESTION_SERVICE "Ingest", "application/proto", body, NULL);
+  assert_ok (ingested);
+  g_assert_false (_tilebox_pb_ingest_response_decode (&ingest_response, g_bytes_get_data (ingested->body, NULL),
+                                                      g_bytes_get_size (ingested->body), &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL);
+  set_faults (f, 0, 0.0, 0.0, 0.0, 0, 0);
+  g_assert_cmpuint (stored_count (f, &collection), ==, 1);
+}
+
+/* One letter per request: ok, failed, dropped, truncated. */
+static char *
+fault_outcomes (Fixture *f,
+                gsize    full_len,
+                guint    n)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  GString *outcomes = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(Response) response = post_or_error (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                                    empty, &error);
+
+      if (response == NULL)
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+          g_string_append_c (outcomes, 'd');
+        }
+      else if (response->status == 503)
+        {
+          g_string_append_c (outcomes, 'f');
+        }
+      else
+        {
+          g_assert_cmpuint (response->status, ==, 200);
+          g_string_append_c (outcomes, g_bytes_get_size (response->body) == full_len ? 'o' : 't');
+          if (g_bytes_get_size (response->body) != full_len)
+            g_assert_cmpuint (g_bytes_get_size (response->body), ==, full_len / 2);
+        }
+    }
+  return g_string_free (outcomes, FALSE);
+}
+
+/* Ratio faults: the same seed, the same faults. */
+static void
+test_faults_seed (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(Response) full = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                        "application/proto", empty, NULL);
+  gsize full_len = g_bytes_get_size (full->body);
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *other = NULL;
+  g_autoptr(GError) error = NULL;
+  TileboxServerFaults bad = { 0, 0.6, 0.6, 0.0, 0, 1 };
+
+  set_faults (f, 0, 0.25, 0.25, 0.25, 0, 20260101);
+  first = fault_outcomes (f, full_len, 40);
+  set_faults (f, 0, 0.25, 0.25, 0.25, 0, 20260101);
+  again = fault_outcomes (f, full_len, 40);
+  set_faults (f, 0, 0.25, 0.25, 0.25, 0, 42);
+  other = fault_outcomes (f, full_len, 40);
+  g_test_message ("seed 20260101: %s; seed 42: %s", first, other);
+  g_assert_cmpstr (first, ==, again);
+  g_assert_cmpstr (first, !=, other);
+  for (const char *c = "ofdt"; *c != '\0'; c++)
+    g_assert_nonnull (strchr (first, *c));
+
+  /* impossible settings change nothing */
+  g_assert_false (_tilebox_server_set_faults (f->server, &bad, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  bad.drop_ratio = 0.0;
+  bad.fail_status = 500;
+  g_assert_false (_tilebox_server_set_faults (f->server, &bad, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  set_faults (f, 0, 0.0, 0.0, 0.0, 0, 0);
+  g_free (fault_outcomes (f, full_len, 3));
+}
+
 /* --- the program ---------------------------------------------------------------- */
 
 static char *
@@ -5749,6 +6019,10 @@ main (int   argc,
   ADD ("ingest/collection", test_ingest_collection);
   ADD ("ingest/anonymous", test_ingest_anonymous);
   ADD ("delete", test_delete);
+  ADD ("faults/fail", test_faults_fail);
+  ADD ("faults/drop", test_faults_drop);
+  ADD ("faults/truncate", test_faults_truncate);
+  ADD ("faults/seed", test_faults_seed);
   g_test_add ("/server/empty", Fixture, NULL, fixture_setup_empty, test_empty, fixture_teardown);
   g_test_add_func ("/server/demo/deterministic", test_demo_deterministic);
   g_test_add_func ("/server/store/versions", test_store_versions);
