@@ -3,8 +3,9 @@
  * Copyright 2026 The libtilebox authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Runs the local Tilebox server on 127.0.0.1 until SIGINT or SIGTERM. The
- * first line on stdout is the base URL once the server accepts
+ * Runs the local Tilebox server on 127.0.0.1 until SIGINT or SIGTERM, then
+ * finishes the requests under way, closes the database and exits with 0.
+ * The first line on stdout is the base URL once the server accepts
  * connections, so that scripts and tests can read it.
  */
 
@@ -21,6 +22,8 @@
 #include "tilebox-server-private.h"
 
 #define DEFAULT_PORT 8080
+/* How long a stopping server waits for the responses under way. */
+#define DRAIN_TIMEOUT_MS 10000
 
 static gboolean
 quit_cb (gpointer data)
@@ -174,9 +177,14 @@ main (int   argc,
   sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
   sigterm_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_main_loop_run (loop);
+
+  /* answer what was asked already, then close the database */
+  if (verbose)
+    g_printerr (_("tilebox-server: stopping\n"));
+  if (!_tilebox_server_drain (server, DRAIN_TIMEOUT_MS))
+    g_printerr (_("tilebox-server: requests still unanswered after %d ms are dropped\n"), DRAIN_TIMEOUT_MS);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
-
   _tilebox_server_disconnect (server);
   g_clear_pointer (&server, _tilebox_server_unref);
   if (verbose)

@@ -62,6 +62,13 @@ guint _tilebox_server_get_max_page_size (TileboxServer *self);
 gboolean _tilebox_server_listen (TileboxServer *self,
                                  guint16        port,
                                  GError       **error);
+/* For a clean stop, on the serving thread: from now on new requests are
+ * answered 503 (unavailable, with Connection: close), and the requests
+ * read already are let finish, their responses written, iterating the
+ * serving context for at most timeout_ms. Returns whether they all
+ * finished. Disconnect afterwards. */
+gboolean _tilebox_server_drain (TileboxServer *self,
+                                guint          timeout_ms);
 /* Stops listening and drops open connections; call on the serving thread. */
 void _tilebox_server_disconnect (TileboxServer *self);
 /* 0 before listening. */

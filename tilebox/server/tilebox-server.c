@@ -55,6 +55,10 @@ struct _TileboxServer {
   SoupServer *soup;
   GMainContext *context;
   guint16 port;
+  /* requests read and not yet answered in full, and whether the server
+   * is stopping: on the serving thread only */
+  guint in_flight;
+  gboolean draining;
 
   /* statistics and fault injection, under state_lock */
   GMutex state_lock;
@@ -2043,18 +2047,29 @@ respond_fault (SoupServerMessage *msg,
     }
 }
 
+static void request_done_cb (SoupServer        *soup,
+                             SoupServerMessage *msg,
+                             gpointer           user_data);
+
 static gboolean
 close_connection_cb (gpointer data)
 {
-  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (SOUP_SERVER_MESSAGE (data));
+  SoupServerMessage *msg = data;
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
 
   if (stream != NULL)
     g_io_stream_close (stream, NULL, NULL);
+  /* a stolen message neither finishes nor aborts */
+  request_done_cb (NULL, msg, g_object_get_data (G_OBJECT (msg), "tilebox-server"));
   return G_SOURCE_REMOVE;
 }
 
 /* Once the first part of a dropped response is out, the connection goes:
  * from an idle source, for the server has to finish its write first. */
+static void wrote_body_data_cb (SoupServerMessage *msg,
+                                guint              chunk_size,
+                                gpointer           user_data);
+
 static void
 wrote_part_cb (SoupServerMessage *msg,
                gpointer           user_data)
@@ -2063,6 +2078,8 @@ wrote_part_cb (SoupServerMessage *msg,
   GSource *source = g_idle_source_new ();
 
   g_signal_handlers_disconnect_by_func (msg, wrote_part_cb, user_data);
+  g_signal_handlers_disconnect_by_func (msg, wrote_body_data_cb, user_data);
+  g_object_set_data (G_OBJECT (msg), "tilebox-server", self);
   g_source_set_callback (source, close_connection_cb, g_object_ref (msg), g_object_unref);
   g_source_attach (source, self->context);
   g_source_unref (source);
@@ -2148,6 +2165,13 @@ server_callback (SoupServer        *soup,
   gint64 start = g_get_monotonic_time ();
   guint latency;
 
+  if (self->draining)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable", _("The server is shutting down"));
+      return;
+    }
+
   g_mutex_lock (&self->state_lock);
   self->request_count++;
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
@@ -2184,6 +2208,30 @@ server_callback (SoupServer        *soup,
       g_source_attach (source, self->context);
       g_source_unref (source);
     }
+}
+
+/* A request counts as in flight from when it has been read to when its
+ * response is out (or its connection gone). */
+static void
+request_read_cb (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  TileboxServer *self = user_data;
+
+  g_object_set_data (G_OBJECT (msg), "tilebox-in-flight", GINT_TO_POINTER (TRUE));
+  self->in_flight++;
+}
+
+static void
+request_done_cb (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  TileboxServer *self = user_data;
+
+  if (g_object_steal_data (G_OBJECT (msg), "tilebox-in-flight") != NULL)
+    self->in_flight--;
 }
 
 /* --- the object ------------------------------------------------------------ */
@@ -2301,6 +2349,9 @@ _tilebox_server_listen (TileboxServer *self,
   soup = soup_server_new ("server-header", "tilebox-server/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (soup, NULL, early_callback, self, NULL);
   soup_server_add_handler (soup, NULL, server_callback, self, NULL);
+  g_signal_connect (soup, "request-read", G_CALLBACK (request_read_cb), self);
+  g_signal_connect (soup, "request-finished", G_CALLBACK (request_done_cb), self);
+  g_signal_connect (soup, "request-aborted", G_CALLBACK (request_done_cb), self);
   if (!soup_server_listen_local (soup, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
     return FALSE;
 
@@ -2319,6 +2370,33 @@ _tilebox_server_listen (TileboxServer *self,
   return TRUE;
 }
 
+static gboolean
+set_flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+_tilebox_server_drain (TileboxServer *self,
+                       guint          timeout_ms)
+{
+  GSource *timeout;
+  gboolean timed_out = FALSE;
+
+  g_return_val_if_fail (self->soup != NULL, TRUE);
+
+  self->draining = TRUE;
+  timeout = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (timeout, set_flag_cb, &timed_out, NULL);
+  g_source_attach (timeout, self->context);
+  while (self->in_flight > 0 && !timed_out)
+    g_main_context_iteration (self->context, TRUE);
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+  return self->in_flight == 0;
+}
+
 void
 _tilebox_server_disconnect (TileboxServer *self)
 {
@@ -2329,6 +2407,8 @@ _tilebox_server_disconnect (TileboxServer *self)
     }
   g_clear_pointer (&self->context, g_main_context_unref);
   self->port = 0;
+  self->in_flight = 0;
+  self->draining = FALSE;
 }
 
 guint16
