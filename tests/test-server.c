@@ -5741,19 +5741,21 @@ server_program_path (void)
 typedef struct {
   GSubprocess *process;
   char *url;
+  /* its stderr, when started with program_start_logging () */
+  GDataInputStream *log;
 } Program;
 
 static gboolean
-program_start (Program     *program,
-               const char  *first_arg,
-               ...)
+program_startv (Program     *program,
+                gboolean     logging,
+                const char  *first_arg,
+                va_list      args)
 {
   g_autofree char *path = server_program_path ();
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   const char *arg;
-  va_list args;
 
   if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
     {
@@ -5763,21 +5765,70 @@ program_start (Program     *program,
     }
 
   g_ptr_array_add (argv, path);
-  va_start (args, first_arg);
   for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   program->process = g_subprocess_newv ((const char *const *) argv->pdata,
-                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        (logging ? G_SUBPROCESS_FLAGS_STDERR_PIPE : 0), &error);
   g_assert_no_error (error);
+  if (logging)
+    program->log = g_data_input_stream_new (g_subprocess_get_stderr_pipe (program->process));
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (program->process));
   program->url = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (program->url);
   g_assert_true (g_str_has_prefix (program->url, "http://127.0.0.1:"));
   return TRUE;
+}
+
+static gboolean
+program_start (Program     *program,
+               const char  *first_arg,
+               ...)
+{
+  va_list args;
+  gboolean ok;
+
+  va_start (args, first_arg);
+  ok = program_startv (program, FALSE, first_arg, args);
+  va_end (args);
+  return ok;
+}
+
+/* Started with its stderr readable as program->log. */
+static gboolean
+program_start_logging (Program     *program,
+                       const char  *first_arg,
+                       ...)
+{
+  va_list args;
+  gboolean ok;
+
+  va_start (args, first_arg);
+  ok = program_startv (program, TRUE, first_arg, args);
+  va_end (args);
+  return ok;
+}
+
+/* Reads the program's stderr up to a line containing `text`. */
+static void
+program_wait_for_log (Program    *program,
+                      const char *text)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (program->log, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        g_error ("the program ended its log without “%s”", text);
+      g_test_message ("tilebox-server: %s", line);
+      if (strstr (line, text) != NULL)
+        return;
+    }
 }
 
 static void
@@ -5791,6 +5842,7 @@ program_stop (Program *program)
   g_assert_true (g_subprocess_get_if_exited (program->process));
   g_assert_cmpint (g_subprocess_get_exit_status (program->process), ==, 0);
   g_clear_object (&program->process);
+  g_clear_object (&program->log);
   g_clear_pointer (&program->url, g_free);
 }
 
@@ -5954,6 +6006,190 @@ test_program_persistence (void)
 }
 
 static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
+static gboolean
+count_row_cb (const TileboxStoreRow *row,
+              gpointer               user_data,
+              gboolean              *stop,
+              GError               **error)
+{
+  GArray *ids = user_data;
+
+  g_array_append_vals (ids, row->id, 1);
+  return TRUE;
+}
+
+/* The ids (16 bytes each) of a collection's datapoints in a database file,
+ * read with the store as the server would. */
+static GArray *
+ids_in_database (const char        *db,
+                 const TileboxPbId *collection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxStore) store = _tilebox_store_open (db, &error);
+  GArray *ids = g_array_new (FALSE, FALSE, 16);
+  TileboxStoreQuery query = { 0 };
+
+  g_assert_no_error (error);
+  query.collection_ids = (const guint8 (*)[16]) collection->uuid;
+  query.n_collection_ids = 1;
+  g_assert_true (_tilebox_store_query_datapoints (store, &query, count_row_cb, ids, &error));
+  g_assert_no_error (error);
+  return ids;
+}
+
+static gboolean
+has_id (GArray       *ids,
+        const guint8 *id)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (memcmp (ids->data + 16 * i, id, 16) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* SIGTERM: the program exits with 0 and what it acknowledged is on disk. */
+static void
+test_program_clean_exit (void)
+{
+  Program program = { 0 };
+  g_autoptr(SoupSession) session = new_session ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tilebox-server-XXXXXX", &error);
+  g_autofree char *db = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_auto(TileboxPbIngestResponse) response = { 0 };
+  TileboxPbId collection;
+
+  g_assert_no_error (error);
+  db = g_build_filename (dir, "tilebox.db", NULL);
+  if (!program_start (&program, "--port", "0", "--db", db, NULL))
+    {
+      g_rmdir (dir);
+      return;
+    }
+  {
+    Fixture f = { .session = session, .url = program.url };
+    g_autoptr(GByteArray) a = ingest_datapoint (DEMO_START_MS, 1.0);
+    g_autoptr(GByteArray) b = ingest_datapoint (DEMO_START_MS + 1, 2.0);
+    GByteArray *values[] = { a, b };
+
+    collection = create_ingest_collection (&f, "clean_exit");
+    ingest (&f, &collection, values, 2, FALSE, &response);
+  }
+  program_stop (&program);
+
+  ids = ids_in_database (db, &collection);
+  g_assert_cmpuint (ids->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (has_id (ids, g_array_index (response.datapoint_ids, TileboxPbId, i).uuid));
+  remove_dir (dir);
+}
+
+typedef struct {
+  SoupSession *session;
+  char *url;
+  GBytes *body;
+  guint status;
+} InFlight;
+
+static gpointer
+in_flight_thread (gpointer data)
+{
+  InFlight *call = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Response) response = post_or_error (call->session, call->url, INGESTION_SERVICE "Ingest",
+                                                call->body, &error);
+
+  g_assert_no_error (error);
+  call->status = response->status;
+  return NULL;
+}
+
+/* SIGTERM while a response is under way (held back by --latency-ms): it
+ * is still answered, then the program exits with 0. */
+static void
+test_program_exit_in_flight (void)
+{
+  Program program = { 0 };
+  g_autoptr(SoupSession) session = new_session ();
+  g_autoptr(SoupSession) other = new_session ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tilebox-server-XXXXXX", &error);
+  g_autofree char *db = NULL;
+  g_autoptr(GByteArray) value = ingest_datapoint (DEMO_START_MS, 1.0);
+  g_autoptr(GArray) ids = NULL;
+  InFlight call = { 0 };
+  GThread *thread;
+  TileboxPbId collection;
+
+  g_assert_no_error (error);
+  db = g_build_filename (dir, "tilebox.db", NULL);
+  if (!program_start_logging (&program, "--port", "0", "--db", db, "--verbose", NULL))
+    {
+      g_rmdir (dir);
+      return;
+    }
+  {
+    Fixture f = { .session = session, .url = program.url };
+
+    collection = create_ingest_collection (&f, "exit_in_flight");
+  }
+  program_stop (&program);
+
+  if (!program_start_logging (&program, "--port", "0", "--db", db, "--verbose", "--latency-ms", "1500", NULL))
+    return;
+  call.session = other;
+  call.url = program.url;
+  call.body = encode_ingest (&collection, value);
+  thread = g_thread_new ("in-flight", in_flight_thread, &call);
+  /* executed, its response held back */
+  program_wait_for_log (&program, "Ingest -> 200");
+  program_stop (&program);
+  g_thread_join (thread);
+  g_assert_cmpuint (call.status, ==, 200);
+  g_bytes_unref (call.body);
+
+  ids = ids_in_database (db, &collection);
+  g_assert_cmpuint (ids->len, ==, 1);
+  remove_dir (dir);
+}
+
+/* A dropped connection does not hold up a stop. */
+static void
+test_program_exit_after_drop (void)
+{
+  Program program = { 0 };
+  g_autoptr(SoupSession) session = new_session ();
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Response) response = NULL;
+  gint64 start;
+
+  if (!program_start_logging (&program, "--port", "0", "--drop-ratio", "1", "--fault-seed", "3", NULL))
+    return;
+  program_wait_for_log (&program, "--fault-seed 3");
+  response = post_or_error (session, program.url, DATASET_SERVICE "ListDatasets", empty, &error);
+  g_assert_null (response);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  start = g_get_monotonic_time ();
+  program_stop (&program);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
 test_empty (Fixture       *f,
             gconstpointer  data)
 {
@@ -6032,6 +6268,9 @@ main (int   argc,
   g_test_add_func ("/server/program/run", test_program);
   g_test_add_func ("/server/program/persistence", test_program_persistence);
   g_test_add_func ("/server/program/page-size", test_program_page_size);
+  g_test_add_func ("/server/program/clean-exit", test_program_clean_exit);
+  g_test_add_func ("/server/program/exit-in-flight", test_program_exit_in_flight);
+  g_test_add_func ("/server/program/exit-after-drop", test_program_exit_after_drop);
 
   return g_test_run ();
 }
