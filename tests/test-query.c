@@ -1418,7 +1418,7 @@ store_changing_datapoint (const guint8  collection_id[16],
   _tilebox_pb_write_string (data, 4, station);
   if (level >= 0)
     _tilebox_pb_write_varint (data, 5, (guint64) level);
-  _tilebox_demo_derive_datapoint_id (datapoint.time_ms, data->data, data->len, datapoint.id);
+  _tilebox_store_derive_datapoint_id (datapoint.time_ms, data->data, data->len, datapoint.id);
   datapoint.data = g_byte_array_free_to_bytes (g_steal_pointer (&data));
 
   _tilebox_server_lock (server);

@@ -676,7 +676,6 @@ test_bad_requests (Fixture       *f,
   g_autoptr(Response) wrong_type = NULL;
   g_autoptr(Response) unknown_method = NULL;
   g_autoptr(Response) unknown_service = NULL;
-  g_autoptr(Response) not_yet = NULL;
   g_autoptr(Response) bad_body = NULL;
   g_autoptr(SoupMessage) get = NULL;
   g_autoptr(GBytes) get_body = NULL;
@@ -692,9 +691,6 @@ test_bad_requests (Fixture       *f,
   g_free (assert_connect_error (unknown_method, 404, "unimplemented"));
   unknown_service = post_full (f->session, f->url, "/nothing.v1.Nothing/Get", "application/proto", empty, NULL);
   g_free (assert_connect_error (unknown_service, 404, "unimplemented"));
-
-  not_yet = post_full (f->session, f->url, "/datasets.v1.DataIngestionService/Ingest", "application/proto", empty, NULL);
-  g_free (assert_connect_error (not_yet, 501, "unimplemented"));
 
   bad_body = post_full (f->session, f->url, DATASET_SERVICE "GetDataset", "application/proto", garbage, NULL);
   g_free (assert_connect_error (bad_body, 400, "invalid_argument"));
@@ -1389,7 +1385,7 @@ test_demo_datapoints (Fixture       *f,
       g_assert_cmpint (rc, ==, 0);
       g_assert_true (seen_id);
       g_assert_true (seen_time);
-      _tilebox_demo_derive_datapoint_id (time_ms, content->data, content->len, derived);
+      _tilebox_store_derive_datapoint_id (time_ms, content->data, content->len, derived);
       g_assert_cmpmem (derived, 16, id, 16);
       rows++;
     }
@@ -4648,6 +4644,1086 @@ test_filter_spatial_missing (Fixture       *f,
   assert_filter_refused (f, &req, 500, "data_loss", "not valid WKB");
 }
 
+/* --- ingestion ------------------------------------------------------------------ */
+
+#define INGESTION_SERVICE "/datasets.v1.DataIngestionService/"
+
+/* Field numbers of the dataset create_ingest_collection () makes. */
+enum {
+  IN_TIME = 1,
+  IN_ID = 2,
+  IN_INGESTION_TIME = 3,
+  IN_GEOMETRY = 4,
+  IN_VALUE = 5,
+  IN_COUNTS = 6,
+  IN_NAME = 7,
+  IN_WHEN = 8,
+  IN_SPAN = 9,
+  IN_REF = 10,
+  IN_LEVEL = 11,
+};
+
+/* A collection of a new spatiotemporal dataset with a field of each kind
+ * Ingest checks closely. */
+static TileboxPbId
+create_ingest_collection (Fixture    *f,
+                          const char *code_name)
+{
+  GPtrArray *fields = g_ptr_array_new_with_free_func (_tilebox_pb_field_free);
+  TileboxPbId id;
+
+  g_ptr_array_add (fields, typed_field ("value", TILEBOX_DESC_TYPE_DOUBLE, FALSE, NULL, TRUE));
+  g_ptr_array_add (fields, typed_field ("counts", TILEBOX_DESC_TYPE_INT64, TRUE, NULL, FALSE));
+  g_ptr_array_add (fields, typed_field ("name", TILEBOX_DESC_TYPE_STRING, FALSE, NULL, TRUE));
+  g_ptr_array_add (fields, typed_field ("when", TILEBOX_DESC_TYPE_MESSAGE, FALSE, ".google.protobuf.Timestamp", TRUE));
+  g_ptr_array_add (fields, typed_field ("span", TILEBOX_DESC_TYPE_MESSAGE, FALSE, ".google.protobuf.Duration", TRUE));
+  g_ptr_array_add (fields, typed_field ("ref", TILEBOX_DESC_TYPE_MESSAGE, FALSE, ".datasets.v1.UUID", TRUE));
+  g_ptr_array_add (fields, typed_field ("level", TILEBOX_DESC_TYPE_ENUM, FALSE, ".datasets.v1.ProcessingLevel", TRUE));
+  id = create_typed_collection (f, code_name, TILEBOX_DATASET_KIND_SPATIOTEMPORAL, fields);
+  g_ptr_array_unref (fields);
+  return id;
+}
+
+static void
+write_time_ms (GByteArray *out,
+               guint32     field,
+               gint64      ms)
+{
+  TileboxPbTimestamp ts = { ms / 1000, (gint32) (ms % 1000) * 1000000 };
+
+  _tilebox_pb_write_timestamp (out, field, &ts);
+}
+
+static void
+write_geometry (GByteArray   *out,
+                const guint8 *wkb,
+                gsize         len)
+{
+  g_autoptr(GByteArray) sub = g_byte_array_new ();
+
+  if (wkb != NULL)
+    _tilebox_pb_write_bytes (sub, 1, wkb, len);
+  _tilebox_pb_write_message (out, IN_GEOMETRY, sub);
+}
+
+static void
+write_box_geometry (GByteArray *out,
+                    double      x,
+                    double      y)
+{
+  const Box box = { x, y, x + 1.0, y + 1.0 };
+  g_autoptr(GBytes) wkb = box_wkb (&box, TRUE);
+
+  write_geometry (out, g_bytes_get_data (wkb, NULL), g_bytes_get_size (wkb));
+}
+
+/* A valid datapoint of the ingest dataset, without id and ingestion_time. */
+static GByteArray *
+ingest_datapoint (gint64  time_ms,
+                  double  value)
+{
+  GByteArray *out = g_byte_array_new ();
+
+  write_time_ms (out, IN_TIME, time_ms);
+  write_box_geometry (out, 10.0, 20.0);
+  _tilebox_pb_write_double (out, IN_VALUE, value);
+  _tilebox_pb_write_string (out, IN_NAME, "a name");
+  return out;
+}
+
+static Response *
+ingest_raw (Fixture           *f,
+            const TileboxPbId *collection,
+            GByteArray       **values,
+            guint              n,
+            gboolean           allow_existing)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_auto(TileboxPbIngestRequest) req = { 0 };
+
+  if (collection != NULL)
+    req.collection_id = *collection;
+  req.values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (req.values, g_bytes_new (values[i]->data, values[i]->len));
+  req.allow_existing = allow_existing;
+  _tilebox_pb_ingest_request_encode (&req, request);
+  return post_proto (f, INGESTION_SERVICE "Ingest", request);
+}
+
+static void
+ingest (Fixture                 *f,
+        const TileboxPbId       *collection,
+        GByteArray             **values,
+        guint                    n,
+        gboolean                 allow_existing,
+        TileboxPbIngestResponse *response)
+{
+  g_autoptr(Response) raw = ingest_raw (f, collection, values, n, allow_existing);
+  g_autoptr(GError) error = NULL;
+
+  assert_ok (raw);
+  memset (response, 0, sizeof *response);
+  _tilebox_pb_decode_bytes (ingest_response, response, raw->body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->datapoint_ids->len, ==, n);
+}
+
+/* The Connect error message of a refused Ingest, checked to contain `expected`. */
+static void
+assert_ingest_refused (Fixture           *f,
+                       const TileboxPbId *collection,
+                       GByteArray       **values,
+                       guint              n,
+                       gboolean           allow_existing,
+                       guint              status,
+                       const char        *code,
+                       const char        *expected)
+{
+  g_autoptr(Response) raw = ingest_raw (f, collection, values, n, allow_existing);
+  g_autofree char *message = assert_connect_error (raw, status, code);
+
+  g_test_message ("refused: %s", message);
+  if (strstr (message, expected) == NULL)
+    g_error ("“%s” does not contain “%s”", message, expected);
+}
+
+static Response *
+delete_raw (Fixture           *f,
+            const TileboxPbId *collection,
+            const guint8      *ids,
+            guint              n)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_auto(TileboxPbDeleteRequest) req = { 0 };
+
+  if (collection != NULL)
+    req.collection_id = *collection;
+  req.datapoint_ids = g_array_new (FALSE, TRUE, sizeof (TileboxPbId));
+  for (guint i = 0; i < n; i++)
+    {
+      TileboxPbId id = { TRUE, { 0 } };
+
+      memcpy (id.uuid, ids + 16 * i, 16);
+      g_array_append_val (req.datapoint_ids, id);
+    }
+  _tilebox_pb_delete_request_encode (&req, request);
+  return post_proto (f, INGESTION_SERVICE "Delete", request);
+}
+
+static gint64
+delete_ok (Fixture           *f,
+           const TileboxPbId *collection,
+           const guint8      *ids,
+           guint              n)
+{
+  g_autoptr(Response) raw = delete_raw (f, collection, ids, n);
+  g_auto(TileboxPbDeleteResponse) response = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  assert_ok (raw);
+  _tilebox_pb_decode_bytes (delete_response, &response, raw->body, &error);
+  g_assert_no_error (error);
+  return response.num_deleted;
+}
+
+static guint
+stored_count (Fixture           *f,
+              const TileboxPbId *collection)
+{
+  g_autoptr(GArray) stored = stored_datapoints (f, collection);
+
+  return stored->len;
+}
+
+static const StoredDatapoint *
+find_stored (GArray       *stored,
+             const guint8 *id)
+{
+  for (guint i = 0; i < stored->len; i++)
+    if (memcmp (STORED (stored, i)->id, id, 16) == 0)
+      return STORED (stored, i);
+  return NULL;
+}
+
+static gint64
+timestamp_us (const TileboxPbTimestamp *ts)
+{
+  return ts->seconds * G_USEC_PER_SEC + ts->nanos / 1000;
+}
+
+/* Ingest takes the datapoints as they are but for id and ingestion_time:
+ * fields sent for them are dropped, the server's go in as fields 2 and 3,
+ * everything else stays as it came. */
+static void
+test_ingest_roundtrip (Fixture       *f,
+                       gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "ingest_roundtrip");
+  const gint64 t0 = DEMO_START_MS + 1234;
+  GByteArray *content[3], *sent[3];
+  g_auto(TileboxPbIngestResponse) response = { 0 };
+  g_autoptr(GArray) stored = NULL;
+  gint64 before_us, after_us;
+  TileboxPbTimestamp ingestion_time = { 0 };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      content[i] = g_byte_array_new ();
+      sent[i] = g_byte_array_new ();
+    }
+  /* 0: as a client sends it, with an id and an ingestion_time of its own */
+  {
+    g_autoptr(GByteArray) rest = g_byte_array_new ();
+    TileboxPbId bogus = { TRUE, { 0 } };
+
+    memset (bogus.uuid, 0xab, 16);
+    write_box_geometry (rest, 1.0, 2.0);
+    _tilebox_pb_write_double (rest, IN_VALUE, 0.0);
+    _tilebox_pb_write_string (rest, IN_NAME, "zero");
+    write_time_ms (content[0], IN_TIME, t0);
+    g_byte_array_append (content[0], rest->data, rest->len);
+    write_time_ms (sent[0], IN_TIME, t0);
+    _tilebox_pb_write_id (sent[0], IN_ID, &bogus);
+    write_time_ms (sent[0], IN_INGESTION_TIME, 42);
+    g_byte_array_append (sent[0], rest->data, rest->len);
+  }
+  /* 1: fields out of order, repeated values packed and not, every well-known type */
+  {
+    g_autoptr(GByteArray) packed = g_byte_array_new ();
+    g_autoptr(GByteArray) span = g_byte_array_new ();
+    TileboxPbId ref = { TRUE, { 0 } };
+
+    memset (ref.uuid, 0x5a, 16);
+    _tilebox_pb_write_string (content[1], IN_NAME, "one");
+    _tilebox_pb_write_varint (content[1], IN_COUNTS, 7);
+    _tilebox_pb_write_raw_varint (packed, 1);
+    _tilebox_pb_write_raw_varint (packed, (guint64) -2);
+    _tilebox_pb_write_bytes (content[1], IN_COUNTS, packed->data, packed->len);
+    _tilebox_pb_write_double (content[1], IN_VALUE, 1.5);
+    write_time_ms (content[1], IN_TIME, t0 + 1);
+    write_box_geometry (content[1], 3.0, 4.0);
+    write_time_ms (content[1], IN_WHEN, -5000);
+    _tilebox_pb_write_varint (span, 1, (guint64) -3);
+    _tilebox_pb_write_varint (span, 2, (guint64) -500);
+    _tilebox_pb_write_message (content[1], IN_SPAN, span);
+    _tilebox_pb_write_id (content[1], IN_REF, &ref);
+    _tilebox_pb_write_varint (content[1], IN_LEVEL, 999);
+    g_byte_array_append (sent[1], content[1]->data, content[1]->len);
+  }
+  /* 2: the least a datapoint has */
+  write_time_ms (content[2], IN_TIME, t0 + 2);
+  write_box_geometry (content[2], 5.0, 6.0);
+  g_byte_array_append (sent[2], content[2]->data, content[2]->len);
+
+  before_us = g_get_real_time ();
+  ingest (f, &collection, sent, 3, FALSE, &response);
+  after_us = g_get_real_time ();
+  g_assert_cmpint (response.num_created, ==, 3);
+  g_assert_cmpint (response.num_existing, ==, 0);
+
+  stored = stored_datapoints (f, &collection);
+  g_assert_cmpuint (stored->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const TileboxPbId *id = &g_array_index (response.datapoint_ids, TileboxPbId, i);
+      const StoredDatapoint *dp = find_stored (stored, id->uuid);
+      g_autoptr(GByteArray) expected = g_byte_array_new ();
+      guint8 derived[16];
+      ValueHead head;
+      gsize len;
+      const guint8 *bytes;
+      g_autoptr(GByteArray) time = g_byte_array_new ();
+
+      g_assert_nonnull (dp);
+      /* the id: time, then a digest of what the client sent but id and ingestion_time */
+      g_assert_cmpint (_tilebox_uuid_time_ms (id->uuid), ==, t0 + i);
+      _tilebox_store_derive_datapoint_id (t0 + i, content[i]->data, content[i]->len, derived);
+      g_assert_cmpmem (id->uuid, 16, derived, 16);
+      g_assert_cmpint (dp->time_ms, ==, t0 + i);
+
+      /* one ingestion time for the request, the server's */
+      decode_value_head (dp->data, &head);
+      g_assert_true (head.has_ingestion_time);
+      if (i == 0)
+        ingestion_time = head.ingestion_time;
+      g_assert_cmpint (head.ingestion_time.seconds, ==, ingestion_time.seconds);
+      g_assert_cmpint (head.ingestion_time.nanos, ==, ingestion_time.nanos);
+      g_assert_cmpint (timestamp_us (&head.ingestion_time), >=, before_us);
+      g_assert_cmpint (timestamp_us (&head.ingestion_time), <=, after_us);
+      g_assert_cmpint (dp->ingestion_time_ns, ==, timestamp_us (&head.ingestion_time) * 1000);
+
+      /* time, id, ingestion_time, then the rest as it came */
+      write_time_ms (time, IN_TIME, t0 + i);
+      g_byte_array_append (expected, time->data, time->len);
+      _tilebox_pb_write_id (expected, IN_ID, id);
+      _tilebox_pb_write_timestamp (expected, IN_INGESTION_TIME, &head.ingestion_time);
+      if (i == 1)
+        {
+          /* content[1] has the time in the middle: take it out */
+          guint at = 0;
+
+          while (memcmp (content[1]->data + at, time->data, time->len) != 0)
+            at++;
+          g_byte_array_append (expected, content[1]->data, at);
+          g_byte_array_append (expected, content[1]->data + at + time->len, content[1]->len - at - time->len);
+        }
+      else
+        {
+          g_byte_array_append (expected, content[i]->data + time->len, content[i]->len - time->len);
+        }
+      bytes = g_bytes_get_data (dp->data, &len);
+      g_assert_cmpmem (bytes, len, expected->data, expected->len);
+    }
+
+  /* and queries return them with that id and ingestion time */
+  {
+    g_auto(TileboxPbQueryRequest) req = { 0 };
+    g_autoptr(GPtrArray) values = NULL;
+
+    query_request_init (&req, &collection, 1);
+    query_request_set_time (&req, t0 * MS_NS, (t0 + 3) * MS_NS, FALSE, FALSE);
+    values = query_all (f, &req, NULL, 0);
+    g_assert_cmpuint (values->len, ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        ValueHead head;
+
+        decode_value_head (g_ptr_array_index (values, i), &head);
+        g_assert_cmpint (timestamp_ms (&head.time), ==, t0 + i);
+        g_assert_cmpmem (head.id.uuid, 16, g_array_index (response.datapoint_ids, TileboxPbId, i).uuid, 16);
+        g_assert_cmpint (head.ingestion_time.seconds, ==, ingestion_time.seconds);
+        g_assert_cmpint (head.ingestion_time.nanos, ==, ingestion_time.nanos);
+      }
+  }
+  for (guint i = 0; i < 3; i++)
+    {
+      g_byte_array_unref (content[i]);
+      g_byte_array_unref (sent[i]);
+    }
+}
+
+/* Ids: the time's milliseconds first, then what the datapoint holds. */
+static void
+test_ingest_ids (Fixture       *f,
+                 gconstpointer  data)
+{
+  TileboxPbId first = create_ingest_collection (f, "ingest_ids_a");
+  TileboxPbId second = create_ingest_collection (f, "ingest_ids_b");
+  g_autoptr(GByteArray) a = ingest_datapoint (DEMO_START_MS, 1.0);
+  g_autoptr(GByteArray) other_value = ingest_datapoint (DEMO_START_MS, 2.0);
+  g_autoptr(GByteArray) other_time = ingest_datapoint (DEMO_START_MS + 1, 1.0);
+  g_autoptr(GByteArray) fine = g_byte_array_new ();
+  GByteArray *values[] = { a, other_value, other_time, fine };
+  g_auto(TileboxPbIngestResponse) in_first = { 0 };
+  g_auto(TileboxPbIngestResponse) in_second = { 0 };
+  const TileboxPbId *ids, *again;
+  TileboxPbTimestamp ts = { DEMO_START_S + 10, 123456789 };
+
+  /* sub-millisecond times are cut to the millisecond below */
+  _tilebox_pb_write_timestamp (fine, IN_TIME, &ts);
+  write_box_geometry (fine, 0.0, 0.0);
+
+  ingest (f, &first, values, G_N_ELEMENTS (values), FALSE, &in_first);
+  ingest (f, &second, values, G_N_ELEMENTS (values), FALSE, &in_second);
+  ids = (const TileboxPbId *) in_first.datapoint_ids->data;
+  again = (const TileboxPbId *) in_second.datapoint_ids->data;
+
+  /* the same datapoint has the same id, anywhere */
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    g_assert_cmpmem (ids[i].uuid, 16, again[i].uuid, 16);
+  /* another value, another id; another time, another prefix */
+  g_assert_cmpmem (ids[0].uuid, 6, ids[1].uuid, 6);
+  g_assert_true (memcmp (ids[0].uuid + 6, ids[1].uuid + 6, 10) != 0);
+  g_assert_cmpint (_tilebox_uuid_time_ms (ids[0].uuid), ==, DEMO_START_MS);
+  g_assert_cmpint (_tilebox_uuid_time_ms (ids[2].uuid), ==, DEMO_START_MS + 1);
+  g_assert_true (memcmp (ids[0].uuid + 6, ids[2].uuid + 6, 10) != 0);
+  g_assert_cmpint (_tilebox_uuid_time_ms (ids[3].uuid), ==, (DEMO_START_S + 10) * 1000 + 123);
+  {
+    g_autofree char *text = _tilebox_uuid_to_string (ids[0].uuid);
+
+    /* 2025-01-01T00:00:00Z is 1735689600000 ms, 0x01941f297c00 */
+    g_assert_true (g_str_has_prefix (text, "01941f29-7c00-"));
+  }
+}
+
+/* allow_existing: false refuses the whole request, true counts them. */
+static void
+test_ingest_existing (Fixture       *f,
+                      gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "ingest_existing");
+  g_autoptr(GByteArray) a = ingest_datapoint (DEMO_START_MS, 1.0);
+  g_autoptr(GByteArray) b = ingest_datapoint (DEMO_START_MS + 5, 2.0);
+  GByteArray *just_a[] = { a };
+  GByteArray *b_then_a[] = { b, a };
+  g_auto(TileboxPbIngestResponse) first = { 0 };
+  g_auto(TileboxPbIngestResponse) second = { 0 };
+  g_autoptr(GArray) before = NULL;
+  g_autoptr(GArray) after = NULL;
+  g_autofree char *a_id = NULL;
+  const TileboxPbId *ids;
+
+  ingest (f, &collection, just_a, 1, FALSE, &first);
+  g_assert_cmpint (first.num_created, ==, 1);
+  a_id = _tilebox_uuid_to_string (g_array_index (first.datapoint_ids, TileboxPbId, 0).uuid);
+  before = stored_datapoints (f, &collection);
+
+  /* a is there already: nothing is stored, b neither */
+  assert_ingest_refused (f, &collection, b_then_a, 2, FALSE, 409, "already_exists", a_id);
+  g_assert_cmpuint (stored_count (f, &collection), ==, 1);
+
+  /* allowed: b is created, a counted and left as it was */
+  g_usleep (2000);
+  ingest (f, &collection, b_then_a, 2, TRUE, &second);
+  g_assert_cmpint (second.num_created, ==, 1);
+  g_assert_cmpint (second.num_existing, ==, 1);
+  ids = (const TileboxPbId *) second.datapoint_ids->data;
+  g_assert_cmpmem (ids[1].uuid, 16, g_array_index (first.datapoint_ids, TileboxPbId, 0).uuid, 16);
+  after = stored_datapoints (f, &collection);
+  g_assert_cmpuint (after->len, ==, 2);
+  {
+    const StoredDatapoint *old = find_stored (before, ids[1].uuid);
+    const StoredDatapoint *now = find_stored (after, ids[1].uuid);
+
+    g_assert_nonnull (old);
+    g_assert_nonnull (now);
+    g_assert_true (g_bytes_equal (old->data, now->data));
+    g_assert_cmpint (old->ingestion_time_ns, ==, now->ingestion_time_ns);
+    g_assert_nonnull (find_stored (after, ids[0].uuid));
+  }
+}
+
+/* The same datapoint twice in one request. */
+static void
+test_ingest_duplicates (Fixture       *f,
+                        gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "ingest_duplicates");
+  g_autoptr(GByteArray) c = ingest_datapoint (DEMO_START_MS, 3.0);
+  g_autoptr(GByteArray) d = ingest_datapoint (DEMO_START_MS, 4.0);
+  GByteArray *values[] = { c, d, c };
+  g_auto(TileboxPbIngestResponse) response = { 0 };
+  const TileboxPbId *ids;
+
+  assert_ingest_refused (f, &collection, values, 3, FALSE, 409, "already_exists", "given twice, as datapoints 0 and 2");
+  g_assert_cmpuint (stored_count (f, &collection), ==, 0);
+
+  ingest (f, &collection, values, 3, TRUE, &response);
+  g_assert_cmpint (response.num_created, ==, 2);
+  g_assert_cmpint (response.num_existing, ==, 1);
+  ids = (const TileboxPbId *) response.datapoint_ids->data;
+  g_assert_cmpmem (ids[0].uuid, 16, ids[2].uuid, 16);
+  g_assert_true (memcmp (ids[0].uuid, ids[1].uuid, 16) != 0);
+  g_assert_cmpuint (stored_count (f, &collection), ==, 2);
+}
+
+/* 8192 datapoints at a time, no more; an empty request is fine. */
+static void
+test_ingest_limit (Fixture       *f,
+                   gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "ingest_limit");
+  const guint n = TILEBOX_INGEST_MAX_DATAPOINTS + 1;
+  GByteArray **values = g_new0 (GByteArray *, n);
+  g_auto(TileboxPbIngestResponse) response = { 0 };
+  g_auto(TileboxPbIngestResponse) none = { 0 };
+
+  for (guint i = 0; i < n; i++)
+    {
+      values[i] = g_byte_array_new ();
+      write_time_ms (values[i], IN_TIME, DEMO_START_MS + i);
+      write_box_geometry (values[i], 0.0, 0.0);
+    }
+  assert_ingest_refused (f, &collection, values, n, FALSE, 400, "invalid_argument", "8192");
+  g_assert_cmpuint (stored_count (f, &collection), ==, 0);
+
+  ingest (f, &collection, values, n - 1, FALSE, &response);
+  g_assert_cmpint (response.num_created, ==, n - 1);
+  g_assert_cmpuint (stored_count (f, &collection), ==, n - 1);
+
+  ingest (f, &collection, NULL, 0, FALSE, &none);
+  g_assert_cmpint (none.num_created, ==, 0);
+  g_assert_cmpint (none.num_existing, ==, 0);
+
+  for (guint i = 0; i < n; i++)
+    g_byte_array_unref (values[i]);
+  g_free (values);
+}
+
+typedef void (*BreakFunc) (GByteArray *out);
+
+static void
+break_wire_type (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_string (out, IN_VALUE, "1.5");
+}
+
+static void
+break_no_time (GByteArray *out)
+{
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_double (out, IN_VALUE, 1.5);
+}
+
+static void
+break_no_geometry (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  _tilebox_pb_write_double (out, IN_VALUE, 1.5);
+}
+
+static void
+break_geometry_wkb (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_geometry (out, (const guint8 *) "\x01\x03\x00\x00", 4);
+}
+
+static void
+break_geometry_empty (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_geometry (out, NULL, 0);
+}
+
+static void
+break_unknown_field (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_varint (out, 99, 1);
+}
+
+static void
+break_nested_wire_type (GByteArray *out)
+{
+  g_autoptr(GByteArray) time = g_byte_array_new ();
+
+  _tilebox_pb_write_varint (time, 1, DEMO_START_S);
+  _tilebox_pb_write_string (time, 2, "0");
+  _tilebox_pb_write_message (out, IN_TIME, time);
+  write_box_geometry (out, 0.0, 0.0);
+}
+
+static void
+break_time_range (GByteArray *out)
+{
+  TileboxPbTimestamp ts = { DEMO_START_S, 1000000000 };
+
+  _tilebox_pb_write_timestamp (out, IN_TIME, &ts);
+  write_box_geometry (out, 0.0, 0.0);
+}
+
+static void
+break_duration (GByteArray *out)
+{
+  g_autoptr(GByteArray) span = g_byte_array_new ();
+
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_varint (span, 1, 1);
+  _tilebox_pb_write_varint (span, 2, (guint64) -1);
+  _tilebox_pb_write_message (out, IN_SPAN, span);
+}
+
+static void
+break_uuid (GByteArray *out)
+{
+  g_autoptr(GByteArray) ref = g_byte_array_new ();
+
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_bytes (ref, 1, (const guint8 *) "abc", 3);
+  _tilebox_pb_write_message (out, IN_REF, ref);
+}
+
+static void
+break_utf8 (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_bytes (out, IN_NAME, (const guint8 *) "\xff\xfe", 2);
+}
+
+static void
+break_twice (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_double (out, IN_VALUE, 1.0);
+  _tilebox_pb_write_double (out, IN_VALUE, 2.0);
+}
+
+static void
+break_packed (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_bytes (out, IN_COUNTS, (const guint8 *) "\x01\x80", 2);
+}
+
+static void
+break_truncated (GByteArray *out)
+{
+  write_time_ms (out, IN_TIME, DEMO_START_MS);
+  write_box_geometry (out, 0.0, 0.0);
+  _tilebox_pb_write_double (out, IN_VALUE, 1.0);
+  g_byte_array_set_size (out, out->len - 3);
+}
+
+/* Every refused datapoint is named by its index and field; nothing of the
+ * request is stored. */
+static void
+test_ingest_invalid (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const struct {
+    BreakFunc make;
+    const char *message;
+  } cases[] = {
+    { break_wire_type, "datapoint 1: field value has wire type 2, expected a double" },
+    { break_no_time, "datapoint 1: field time is missing" },
+    { break_no_geometry, "datapoint 1: field geometry is missing" },
+    { break_geometry_wkb, "datapoint 1: field geometry is not a valid WKB geometry" },
+    { break_geometry_empty, "datapoint 1: field geometry holds no geometry" },
+    { break_unknown_field, "datapoint 1: unknown field number 99" },
+    { break_nested_wire_type, "datapoint 1: field time.nanos has wire type 2, expected an int32" },
+    { break_time_range, "datapoint 1: field time is not a valid time" },
+    { break_duration, "datapoint 1: field span is not a valid duration" },
+    { break_uuid, "datapoint 1: field ref must hold a UUID of 16 bytes, not 3" },
+    { break_utf8, "datapoint 1: field name is not valid UTF-8" },
+    { break_twice, "datapoint 1: field value is given more than once" },
+    { break_packed, "datapoint 1: field counts is not a packed list of int64 values" },
+    { break_truncated, "datapoint 1: field value cannot be read" },
+  };
+  TileboxPbId collection = create_ingest_collection (f, "ingest_invalid");
+  g_autoptr(GByteArray) good = ingest_datapoint (DEMO_START_MS + 100, 1.0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GByteArray) bad = g_byte_array_new ();
+      GByteArray *values[] = { good, bad, good };
+
+      cases[i].make (bad);
+      assert_ingest_refused (f, &collection, values, 3, TRUE, 400, "invalid_argument", cases[i].message);
+    }
+  g_assert_cmpuint (stored_count (f, &collection), ==, 0);
+
+  /* a temporal dataset needs no geometry */
+  {
+    TileboxPbDataset *weather = get_dataset (f, TILEBOX_DEMO_WEATHER_SLUG);
+    TileboxPbId berlin = demo_collection (f, TILEBOX_DEMO_WEATHER_SLUG, "berlin");
+    g_autoptr(GByteArray) reading = g_byte_array_new ();
+    g_autoptr(GByteArray) no_time = g_byte_array_new ();
+    GByteArray *values[] = { reading };
+    GByteArray *refused[] = { reading, reading, no_time };
+    g_auto(TileboxPbIngestResponse) response = { 0 };
+    g_autoptr(Response) found = NULL;
+
+    write_time_ms (reading, 1, DEMO_START_MS + 1);
+    _tilebox_pb_write_string (reading, 4, "Berlin-Mitte");
+    _tilebox_pb_write_double (reading, 5, 21.5);
+    _tilebox_pb_write_string (no_time, 4, "Berlin-Mitte");
+    assert_ingest_refused (f, &berlin, refused, 3, TRUE, 400, "invalid_argument", "datapoint 2: field time is missing");
+    ingest (f, &berlin, values, 1, FALSE, &response);
+    g_assert_cmpint (response.num_created, ==, 1);
+    found = query_by_id_raw (f, &berlin, 1, g_array_index (response.datapoint_ids, TileboxPbId, 0).uuid, FALSE);
+    assert_ok (found);
+    _tilebox_pb_dataset_free (weather);
+  }
+}
+
+/* Which collection: it must be given and exist. */
+static void
+test_ingest_collection (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GByteArray) a = ingest_datapoint (DEMO_START_MS, 1.0);
+  GByteArray *values[] = { a };
+  TileboxPbId unknown = { TRUE, { 0 } };
+  g_autofree char *unknown_text = NULL;
+  guint8 id[16] = { 0 };
+
+  memset (unknown.uuid, 0x77, 16);
+  unknown_text = _tilebox_uuid_to_string (unknown.uuid);
+  assert_ingest_refused (f, &unknown, values, 1, FALSE, 404, "not_found", unknown_text);
+  assert_ingest_refused (f, NULL, values, 1, FALSE, 400, "invalid_argument", "collection_id");
+  {
+    g_autoptr(Response) response = delete_raw (f, &unknown, id, 1);
+    g_autofree char *message = assert_connect_error (response, 404, "not_found");
+
+    g_assert_nonnull (strstr (message, unknown_text));
+  }
+  {
+    g_autoptr(Response) response = delete_raw (f, NULL, id, 1);
+
+    g_free (assert_connect_error (response, 400, "invalid_argument"));
+  }
+}
+
+/* Delete counts what it removed; queries see the rest only. */
+static void
+test_delete (Fixture       *f,
+             gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "delete");
+  TileboxPbId other = create_ingest_collection (f, "delete_other");
+  g_autoptr(GByteArray) a = ingest_datapoint (DEMO_START_MS, 1.0);
+  g_autoptr(GByteArray) b = ingest_datapoint (DEMO_START_MS + 1, 2.0);
+  g_autoptr(GByteArray) c = ingest_datapoint (DEMO_START_MS + 2, 3.0);
+  GByteArray *values[] = { a, b, c };
+  g_auto(TileboxPbIngestResponse) response = { 0 };
+  g_auto(TileboxPbIngestResponse) in_other = { 0 };
+  const TileboxPbId *ids;
+  guint8 request[4][16];
+
+  ingest (f, &collection, values, 3, FALSE, &response);
+  ingest (f, &other, values, 3, FALSE, &in_other);
+  ids = (const TileboxPbId *) response.datapoint_ids->data;
+
+  /* a, an unknown id, b, a again */
+  memcpy (request[0], ids[0].uuid, 16);
+  memset (request[1], 0x42, 16);
+  memcpy (request[2], ids[1].uuid, 16);
+  memcpy (request[3], ids[0].uuid, 16);
+  g_assert_cmpint (delete_ok (f, &collection, request[0], 4), ==, 2);
+  g_assert_cmpint (delete_ok (f, &collection, request[0], 4), ==, 0);
+  g_assert_cmpint (delete_ok (f, &collection, NULL, 0), ==, 0);
+
+  {
+    g_auto(TileboxPbQueryRequest) req = { 0 };
+    g_autoptr(GPtrArray) left = NULL;
+    ValueHead head;
+    g_autoptr(Response) gone = query_by_id_raw (f, &collection, 1, ids[0].uuid, FALSE);
+
+    g_free (assert_connect_error (gone, 404, "not_found"));
+    query_request_init (&req, &collection, 1);
+    query_request_set_time (&req, DEMO_START_MS * MS_NS, (DEMO_START_MS + 10) * MS_NS, FALSE, FALSE);
+    left = query_all (f, &req, NULL, 0);
+    g_assert_cmpuint (left->len, ==, 1);
+    decode_value_head (g_ptr_array_index (left, 0), &head);
+    g_assert_cmpmem (head.id.uuid, 16, ids[2].uuid, 16);
+  }
+  /* the other collection keeps its datapoints of the same ids */
+  g_assert_cmpuint (stored_count (f, &other), ==, 3);
+
+  /* and deleted datapoints can come back */
+  {
+    g_auto(TileboxPbIngestResponse) again = { 0 };
+
+    ingest (f, &collection, values, 3, TRUE, &again);
+    g_assert_cmpint (again.num_created, ==, 2);
+    g_assert_cmpint (again.num_existing, ==, 1);
+  }
+
+  /* 8192 ids at a time */
+  {
+    const guint n = TILEBOX_DELETE_MAX_DATAPOINTS + 1;
+    g_autofree guint8 *many = g_malloc0 (16 * (gsize) n);
+    g_autoptr(Response) refused = NULL;
+    g_autofree char *message = NULL;
+
+    for (guint i = 0; i < n; i++)
+      memcpy (many + 16 * i, &i, sizeof i);
+    refused = delete_raw (f, &collection, many, n);
+    message = assert_connect_error (refused, 400, "invalid_argument");
+    g_assert_nonnull (strstr (message, "8192"));
+    g_assert_cmpuint (stored_count (f, &collection), ==, 3);
+    g_assert_cmpint (delete_ok (f, &collection, many, n - 1), ==, 0);
+  }
+}
+
+/* Anonymous open-data access cannot write. */
+static void
+test_ingest_anonymous (Fixture       *f,
+                       gconstpointer  data)
+{
+  TileboxPbId berlin = demo_collection (f, TILEBOX_DEMO_WEATHER_SLUG, "berlin");
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_auto(TileboxPbDeleteRequest) req = { 0 };
+  g_autoptr(Response) response = NULL;
+
+  _tilebox_server_set_api_key (f->server, "secret");
+  req.collection_id = berlin;
+  _tilebox_pb_delete_request_encode (&req, request);
+  response = post_proto (f, "/public" INGESTION_SERVICE "Delete", request);
+  g_free (assert_connect_error (response, 401, "unauthenticated"));
+  _tilebox_server_set_api_key (f->server, NULL);
+}
+
+/* --- injected faults ------------------------------------------------------------- */
+
+/* POSTs like post_full () but hands back a transport error instead of
+ * failing on it: NULL and *error set when the response did not arrive. */
+static Response *
+post_or_error (SoupSession  *session,
+               const char   *base_url,
+               const char   *path,
+               GBytes       *body,
+               GError      **error)
+{
+  g_autofree char *uri = g_strconcat (base_url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr(GBytes) received = NULL;
+  Response *response;
+
+  soup_message_set_request_body_from_bytes (msg, "application/proto", body);
+  received = soup_session_send_and_read (session, msg, NULL, error);
+  if (received == NULL)
+    return NULL;
+  response = g_new0 (Response, 1);
+  response->body = g_steal_pointer (&received);
+  response->status = soup_message_get_status (msg);
+  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  return response;
+}
+
+static void
+set_faults (Fixture *f,
+            guint    fail_first,
+            double   fail_ratio,
+            double   drop_ratio,
+            double   truncate_ratio,
+            guint    fail_status,
+            guint32  seed)
+{
+  TileboxServerFaults faults = { fail_first, fail_ratio, drop_ratio, truncate_ratio, fail_status, seed };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (_tilebox_server_set_faults (f->server, &faults, &error));
+  g_assert_no_error (error);
+}
+
+static GBytes *
+encode_ingest (const TileboxPbId *collection,
+               GByteArray        *value)
+{
+  g_autoptr(GByteArray) request = g_byte_array_new ();
+  g_auto(TileboxPbIngestRequest) req = { 0 };
+
+  req.collection_id = *collection;
+  req.values = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_ptr_array_add (req.values, g_bytes_new (value->data, value->len));
+  _tilebox_pb_ingest_request_encode (&req, request);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&request));
+}
+
+/* Failed requests are not executed; the client sees the status and code. */
+static void
+test_faults_fail (Fixture       *f,
+                  gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "faults_fail");
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+
+  set_faults (f, 2, 0.0, 0.0, 0.0, 429, 0);
+  for (gint64 i = 0; i < 3; i++)
+    {
+      g_autoptr(GByteArray) value = ingest_datapoint (DEMO_START_MS + i, 1.0);
+      g_autoptr(GBytes) body = encode_ingest (&collection, value);
+      g_autoptr(Response) response = post_full (f->session, f->url, INGESTION_SERVICE "Ingest",
+                                                "application/proto", body, NULL);
+
+      if (i < 2)
+        g_free (assert_connect_error (response, 429, "resource_exhausted"));
+      else
+        assert_ok (response);
+    }
+  g_assert_cmpuint (stored_count (f, &collection), ==, 1);
+
+  set_faults (f, 0, 1.0, 0.0, 0.0, 0, 0);
+  {
+    g_autoptr(GByteArray) value = ingest_datapoint (DEMO_START_MS + 10, 1.0);
+    g_autoptr(GBytes) body = encode_ingest (&collection, value);
+    g_autoptr(Response) response = post_full (f->session, f->url, INGESTION_SERVICE "Ingest",
+                                              "application/proto", body, NULL);
+    g_autofree char *message = assert_connect_error (response, 503, "unavailable");
+
+    g_assert_nonnull (strstr (message, "503"));
+  }
+  set_faults (f, 0, 0.0, 0.0, 0.0, 0, 0);
+  g_assert_cmpuint (stored_count (f, &collection), ==, 1);
+
+  /* fail_next and set_faults share the pending failures */
+  _tilebox_server_fail_next (f->server, 5, 502, NULL, 0);
+  set_faults (f, 0, 0.0, 0.0, 0.0, 0, 0);
+  {
+    g_autoptr(Response) response = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                              "application/proto", empty, NULL);
+    assert_ok (response);
+  }
+}
+
+/* A dropped request is executed; its response ends halfway. */
+static void
+test_faults_drop (Fixture       *f,
+                  gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "faults_drop");
+  g_autoptr(GByteArray) value = ingest_datapoint (DEMO_START_MS, 1.0);
+  g_autoptr(GBytes) body = encode_ingest (&collection, value);
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  guint8 unknown[16] = { 0 };
+
+  set_faults (f, 0, 0.0, 1.0, 0.0, 0, 1);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Response) response = post_or_error (f->session, f->url, INGESTION_SERVICE "Ingest", body, &error);
+
+    g_assert_null (response);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Response) response = post_or_error (f->session, f->url, DATASET_SERVICE "ListDatasets", empty, &error);
+
+    g_assert_null (response);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  }
+  /* an empty response (nothing deleted) is cut as well */
+  {
+    g_autoptr(GByteArray) request = g_byte_array_new ();
+    g_auto(TileboxPbDeleteRequest) req = { 0 };
+    g_autoptr(GBytes) delete_body = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(Response) response = NULL;
+    TileboxPbId id = { TRUE, { 0 } };
+
+    memset (unknown, 0x99, 16);
+    memcpy (id.uuid, unknown, 16);
+    req.collection_id = collection;
+    req.datapoint_ids = g_array_new (FALSE, TRUE, sizeof (TileboxPbId));
+    g_array_append_val (req.datapoint_ids, id);
+    _tilebox_pb_delete_request_encode (&req, request);
+    delete_body = g_bytes_new (request->data, request->len);
+    response = post_or_error (f->session, f->url, INGESTION_SERVICE "Delete", delete_body, &error);
+    g_assert_null (response);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  }
+  set_faults (f, 0, 0.0, 0.0, 0.0, 0, 0);
+
+  /* the Ingest was committed before its response went wrong */
+  g_assert_cmpuint (stored_count (f, &collection), ==, 1);
+  {
+    g_autoptr(Response) response = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                              "application/proto", empty, NULL);
+    assert_ok (response);
+  }
+}
+
+/* A truncated request is executed; its response is whole HTTP but half a message. */
+static void
+test_faults_truncate (Fixture       *f,
+                      gconstpointer  data)
+{
+  TileboxPbId collection = create_ingest_collection (f, "faults_truncate");
+  g_autoptr(GByteArray) value = ingest_datapoint (DEMO_START_MS, 1.0);
+  g_autoptr(GBytes) body = encode_ingest (&collection, value);
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(Response) full = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                        "application/proto", empty, NULL);
+  g_autoptr(Response) cut = NULL;
+  g_autoptr(Response) ingested = NULL;
+  g_autoptr(GError) error = NULL;
+  TileboxPbListDatasetsResponse list = { 0 };
+  TileboxPbIngestResponse ingest_response = { 0 };
+
+  assert_ok (full);
+  set_faults (f, 0, 0.0, 0.0, 1.0, 0, 1);
+  cut = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets", "application/proto", empty, NULL);
+  assert_ok (cut);
+  g_assert_cmpuint (g_bytes_get_size (cut->body), ==, g_bytes_get_size (full->body) / 2);
+  g_assert_false (_tilebox_pb_list_datasets_response_decode (&list, g_bytes_get_data (cut->body, NULL),
+                                                             g_bytes_get_size (cut->body), &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL);
+  g_clear_error (&error);
+
+  ingested = post_full (f->session, f->url, INGESTION_SERVICE "Ingest", "application/proto", body, NULL);
+  assert_ok (ingested);
+  g_assert_false (_tilebox_pb_ingest_response_decode (&ingest_response, g_bytes_get_data (ingested->body, NULL),
+                                                      g_bytes_get_size (ingested->body), &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL);
+  set_faults (f, 0, 0.0, 0.0, 0.0, 0, 0);
+  g_assert_cmpuint (stored_count (f, &collection), ==, 1);
+}
+
+/* One letter per request: ok, failed, dropped, truncated. */
+static char *
+fault_outcomes (Fixture *f,
+                gsize    full_len,
+                guint    n)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  GString *outcomes = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(Response) response = post_or_error (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                                    empty, &error);
+
+      if (response == NULL)
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+          g_string_append_c (outcomes, 'd');
+        }
+      else if (response->status == 503)
+        {
+          g_string_append_c (outcomes, 'f');
+        }
+      else
+        {
+          g_assert_cmpuint (response->status, ==, 200);
+          g_string_append_c (outcomes, g_bytes_get_size (response->body) == full_len ? 'o' : 't');
+          if (g_bytes_get_size (response->body) != full_len)
+            g_assert_cmpuint (g_bytes_get_size (response->body), ==, full_len / 2);
+        }
+    }
+  return g_string_free (outcomes, FALSE);
+}
+
+/* Ratio faults: the same seed, the same faults. */
+static void
+test_faults_seed (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(Response) full = post_full (f->session, f->url, DATASET_SERVICE "ListDatasets",
+                                        "application/proto", empty, NULL);
+  gsize full_len = g_bytes_get_size (full->body);
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *other = NULL;
+  g_autoptr(GError) error = NULL;
+  TileboxServerFaults bad = { 0, 0.6, 0.6, 0.0, 0, 1 };
+
+  set_faults (f, 0, 0.25, 0.25, 0.25, 0, 20260101);
+  first = fault_outcomes (f, full_len, 40);
+  set_faults (f, 0, 0.25, 0.25, 0.25, 0, 20260101);
+  again = fault_outcomes (f, full_len, 40);
+  set_faults (f, 0, 0.25, 0.25, 0.25, 0, 42);
+  other = fault_outcomes (f, full_len, 40);
+  g_test_message ("seed 20260101: %s; seed 42: %s", first, other);
+  g_assert_cmpstr (first, ==, again);
+  g_assert_cmpstr (first, !=, other);
+  for (const char *c = "ofdt"; *c != '\0'; c++)
+    g_assert_nonnull (strchr (first, *c));
+
+  /* impossible settings change nothing */
+  g_assert_false (_tilebox_server_set_faults (f->server, &bad, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  bad.drop_ratio = 0.0;
+  bad.fail_status = 500;
+  g_assert_false (_tilebox_server_set_faults (f->server, &bad, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  set_faults (f, 0, 0.0, 0.0, 0.0, 0, 0);
+  g_free (fault_outcomes (f, full_len, 3));
+}
+
 /* --- the program ---------------------------------------------------------------- */
 
 static char *
@@ -4665,19 +5741,21 @@ server_program_path (void)
 typedef struct {
   GSubprocess *process;
   char *url;
+  /* its stderr, when started with program_start_logging () */
+  GDataInputStream *log;
 } Program;
 
 static gboolean
-program_start (Program     *program,
-               const char  *first_arg,
-               ...)
+program_startv (Program     *program,
+                gboolean     logging,
+                const char  *first_arg,
+                va_list      args)
 {
   g_autofree char *path = server_program_path ();
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   const char *arg;
-  va_list args;
 
   if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
     {
@@ -4687,21 +5765,70 @@ program_start (Program     *program,
     }
 
   g_ptr_array_add (argv, path);
-  va_start (args, first_arg);
   for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer) arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   program->process = g_subprocess_newv ((const char *const *) argv->pdata,
-                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        (logging ? G_SUBPROCESS_FLAGS_STDERR_PIPE : 0), &error);
   g_assert_no_error (error);
+  if (logging)
+    program->log = g_data_input_stream_new (g_subprocess_get_stderr_pipe (program->process));
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (program->process));
   program->url = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (program->url);
   g_assert_true (g_str_has_prefix (program->url, "http://127.0.0.1:"));
   return TRUE;
+}
+
+static gboolean
+program_start (Program     *program,
+               const char  *first_arg,
+               ...)
+{
+  va_list args;
+  gboolean ok;
+
+  va_start (args, first_arg);
+  ok = program_startv (program, FALSE, first_arg, args);
+  va_end (args);
+  return ok;
+}
+
+/* Started with its stderr readable as program->log. */
+static gboolean
+program_start_logging (Program     *program,
+                       const char  *first_arg,
+                       ...)
+{
+  va_list args;
+  gboolean ok;
+
+  va_start (args, first_arg);
+  ok = program_startv (program, TRUE, first_arg, args);
+  va_end (args);
+  return ok;
+}
+
+/* Reads the program's stderr up to a line containing `text`. */
+static void
+program_wait_for_log (Program    *program,
+                      const char *text)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (program->log, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        g_error ("the program ended its log without “%s”", text);
+      g_test_message ("tilebox-server: %s", line);
+      if (strstr (line, text) != NULL)
+        return;
+    }
 }
 
 static void
@@ -4715,6 +5842,7 @@ program_stop (Program *program)
   g_assert_true (g_subprocess_get_if_exited (program->process));
   g_assert_cmpint (g_subprocess_get_exit_status (program->process), ==, 0);
   g_clear_object (&program->process);
+  g_clear_object (&program->log);
   g_clear_pointer (&program->url, g_free);
 }
 
@@ -4878,6 +6006,190 @@ test_program_persistence (void)
 }
 
 static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+      g_unlink (file);
+    }
+  g_rmdir (dir);
+}
+
+static gboolean
+count_row_cb (const TileboxStoreRow *row,
+              gpointer               user_data,
+              gboolean              *stop,
+              GError               **error)
+{
+  GArray *ids = user_data;
+
+  g_array_append_vals (ids, row->id, 1);
+  return TRUE;
+}
+
+/* The ids (16 bytes each) of a collection's datapoints in a database file,
+ * read with the store as the server would. */
+static GArray *
+ids_in_database (const char        *db,
+                 const TileboxPbId *collection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxStore) store = _tilebox_store_open (db, &error);
+  GArray *ids = g_array_new (FALSE, FALSE, 16);
+  TileboxStoreQuery query = { 0 };
+
+  g_assert_no_error (error);
+  query.collection_ids = (const guint8 (*)[16]) collection->uuid;
+  query.n_collection_ids = 1;
+  g_assert_true (_tilebox_store_query_datapoints (store, &query, count_row_cb, ids, &error));
+  g_assert_no_error (error);
+  return ids;
+}
+
+static gboolean
+has_id (GArray       *ids,
+        const guint8 *id)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (memcmp (ids->data + 16 * i, id, 16) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* SIGTERM: the program exits with 0 and what it acknowledged is on disk. */
+static void
+test_program_clean_exit (void)
+{
+  Program program = { 0 };
+  g_autoptr(SoupSession) session = new_session ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tilebox-server-XXXXXX", &error);
+  g_autofree char *db = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_auto(TileboxPbIngestResponse) response = { 0 };
+  TileboxPbId collection;
+
+  g_assert_no_error (error);
+  db = g_build_filename (dir, "tilebox.db", NULL);
+  if (!program_start (&program, "--port", "0", "--db", db, NULL))
+    {
+      g_rmdir (dir);
+      return;
+    }
+  {
+    Fixture f = { .session = session, .url = program.url };
+    g_autoptr(GByteArray) a = ingest_datapoint (DEMO_START_MS, 1.0);
+    g_autoptr(GByteArray) b = ingest_datapoint (DEMO_START_MS + 1, 2.0);
+    GByteArray *values[] = { a, b };
+
+    collection = create_ingest_collection (&f, "clean_exit");
+    ingest (&f, &collection, values, 2, FALSE, &response);
+  }
+  program_stop (&program);
+
+  ids = ids_in_database (db, &collection);
+  g_assert_cmpuint (ids->len, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (has_id (ids, g_array_index (response.datapoint_ids, TileboxPbId, i).uuid));
+  remove_dir (dir);
+}
+
+typedef struct {
+  SoupSession *session;
+  char *url;
+  GBytes *body;
+  guint status;
+} InFlight;
+
+static gpointer
+in_flight_thread (gpointer data)
+{
+  InFlight *call = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Response) response = post_or_error (call->session, call->url, INGESTION_SERVICE "Ingest",
+                                                call->body, &error);
+
+  g_assert_no_error (error);
+  call->status = response->status;
+  return NULL;
+}
+
+/* SIGTERM while a response is under way (held back by --latency-ms): it
+ * is still answered, then the program exits with 0. */
+static void
+test_program_exit_in_flight (void)
+{
+  Program program = { 0 };
+  g_autoptr(SoupSession) session = new_session ();
+  g_autoptr(SoupSession) other = new_session ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tilebox-server-XXXXXX", &error);
+  g_autofree char *db = NULL;
+  g_autoptr(GByteArray) value = ingest_datapoint (DEMO_START_MS, 1.0);
+  g_autoptr(GArray) ids = NULL;
+  InFlight call = { 0 };
+  GThread *thread;
+  TileboxPbId collection;
+
+  g_assert_no_error (error);
+  db = g_build_filename (dir, "tilebox.db", NULL);
+  if (!program_start_logging (&program, "--port", "0", "--db", db, "--verbose", NULL))
+    {
+      g_rmdir (dir);
+      return;
+    }
+  {
+    Fixture f = { .session = session, .url = program.url };
+
+    collection = create_ingest_collection (&f, "exit_in_flight");
+  }
+  program_stop (&program);
+
+  if (!program_start_logging (&program, "--port", "0", "--db", db, "--verbose", "--latency-ms", "1500", NULL))
+    return;
+  call.session = other;
+  call.url = program.url;
+  call.body = encode_ingest (&collection, value);
+  thread = g_thread_new ("in-flight", in_flight_thread, &call);
+  /* executed, its response held back */
+  program_wait_for_log (&program, "Ingest -> 200");
+  program_stop (&program);
+  g_thread_join (thread);
+  g_assert_cmpuint (call.status, ==, 200);
+  g_bytes_unref (call.body);
+
+  ids = ids_in_database (db, &collection);
+  g_assert_cmpuint (ids->len, ==, 1);
+  remove_dir (dir);
+}
+
+/* A dropped connection does not hold up a stop. */
+static void
+test_program_exit_after_drop (void)
+{
+  Program program = { 0 };
+  g_autoptr(SoupSession) session = new_session ();
+  g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Response) response = NULL;
+  gint64 start;
+
+  if (!program_start_logging (&program, "--port", "0", "--drop-ratio", "1", "--fault-seed", "3", NULL))
+    return;
+  program_wait_for_log (&program, "--fault-seed 3");
+  response = post_or_error (session, program.url, DATASET_SERVICE "ListDatasets", empty, &error);
+  g_assert_null (response);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  start = g_get_monotonic_time ();
+  program_stop (&program);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+static void
 test_empty (Fixture       *f,
             gconstpointer  data)
 {
@@ -4934,6 +6246,19 @@ main (int   argc,
   ADD ("filter/presence", test_filter_presence);
   ADD ("filter/spatial", test_filter_spatial);
   ADD ("filter/spatial-missing", test_filter_spatial_missing);
+  ADD ("ingest/roundtrip", test_ingest_roundtrip);
+  ADD ("ingest/ids", test_ingest_ids);
+  ADD ("ingest/existing", test_ingest_existing);
+  ADD ("ingest/duplicates", test_ingest_duplicates);
+  ADD ("ingest/limit", test_ingest_limit);
+  ADD ("ingest/invalid", test_ingest_invalid);
+  ADD ("ingest/collection", test_ingest_collection);
+  ADD ("ingest/anonymous", test_ingest_anonymous);
+  ADD ("delete", test_delete);
+  ADD ("faults/fail", test_faults_fail);
+  ADD ("faults/drop", test_faults_drop);
+  ADD ("faults/truncate", test_faults_truncate);
+  ADD ("faults/seed", test_faults_seed);
   g_test_add ("/server/empty", Fixture, NULL, fixture_setup_empty, test_empty, fixture_teardown);
   g_test_add_func ("/server/demo/deterministic", test_demo_deterministic);
   g_test_add_func ("/server/store/versions", test_store_versions);
@@ -4943,6 +6268,9 @@ main (int   argc,
   g_test_add_func ("/server/program/run", test_program);
   g_test_add_func ("/server/program/persistence", test_program_persistence);
   g_test_add_func ("/server/program/page-size", test_program_page_size);
+  g_test_add_func ("/server/program/clean-exit", test_program_clean_exit);
+  g_test_add_func ("/server/program/exit-in-flight", test_program_exit_in_flight);
+  g_test_add_func ("/server/program/exit-after-drop", test_program_exit_after_drop);
 
   return g_test_run ();
 }

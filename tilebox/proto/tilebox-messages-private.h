@@ -338,6 +338,11 @@ typedef struct {
 
 /* --- DataIngestionService ---------------------------------------------- */
 
+/* The service takes at most this many datapoints in one Ingest and this
+ * many ids in one Delete. */
+#define TILEBOX_INGEST_MAX_DATAPOINTS 8192
+#define TILEBOX_DELETE_MAX_DATAPOINTS 8192
+
 typedef struct {
   TileboxPbId collection_id;   /* 1 */
   GPtrArray *values;           /* 2: GBytes*; never NULL after decode */

@@ -17,8 +17,7 @@
  * Everything is deterministic: ids of groups, datasets and collections are
  * derived from their names, datapoints from a fixed seed. Datapoint times
  * lie in 2025, strictly increasing within a collection; datapoint ids are
- * the 48-bit big-endian time in milliseconds followed by 10 bytes of the
- * SHA-256 of the datapoint serialized without its id and ingestion_time.
+ * derived as Ingest derives them (_tilebox_store_derive_datapoint_id ()).
  */
 
 #pragma once
@@ -69,13 +68,6 @@ gboolean _tilebox_demo_add_collection (TileboxStore *store,
                                        const char   *name,
                                        guint         n_datapoints,
                                        GError      **error);
-
-/* The datapoint id for a datapoint at time_ms whose serialization without
- * id and ingestion_time is content. */
-void _tilebox_demo_derive_datapoint_id (gint64        time_ms,
-                                        const guint8 *content,
-                                        gsize         content_len,
-                                        guint8        id[16]);
 
 /* "sentinel2_msi" -> "Sentinel2Msi" */
 char *_tilebox_demo_camel_case (const char *code_name);

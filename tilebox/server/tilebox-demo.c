@@ -234,24 +234,6 @@ demo_uuid (const char *name,
   id->set = TRUE;
 }
 
-void
-_tilebox_demo_derive_datapoint_id (gint64        time_ms,
-                                   const guint8 *content,
-                                   gsize         content_len,
-                                   guint8        id[16])
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize len = sizeof digest;
-  guint64 t = (guint64) time_ms;
-
-  for (guint i = 0; i < 6; i++)
-    id[i] = (guint8) (t >> (8 * (5 - i)));
-  g_checksum_update (checksum, content, content_len);
-  g_checksum_get_digest (checksum, digest, &len);
-  memcpy (id + 6, digest, 10);
-}
-
 /* --- datapoints ------------------------------------------------------------ */
 
 static void
@@ -504,7 +486,7 @@ load_collection (TileboxStore                *store,
       g_byte_array_set_size (content, 0);
       g_byte_array_append (content, head->data, head->len);
       g_byte_array_append (content, tail->data, tail->len);
-      _tilebox_demo_derive_datapoint_id (time_ms, content->data, content->len, id.uuid);
+      _tilebox_store_derive_datapoint_id (time_ms, content->data, content->len, id.uuid);
 
       g_byte_array_set_size (content, 0);
       g_byte_array_append (content, head->data, head->len);

@@ -3,8 +3,9 @@
  * Copyright 2026 The libtilebox authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Runs the local Tilebox server on 127.0.0.1 until SIGINT or SIGTERM. The
- * first line on stdout is the base URL once the server accepts
+ * Runs the local Tilebox server on 127.0.0.1 until SIGINT or SIGTERM, then
+ * finishes the requests under way, closes the database and exits with 0.
+ * The first line on stdout is the base URL once the server accepts
  * connections, so that scripts and tests can read it.
  */
 
@@ -21,6 +22,8 @@
 #include "tilebox-server-private.h"
 
 #define DEFAULT_PORT 8080
+/* How long a stopping server waits for the responses under way. */
+#define DRAIN_TIMEOUT_MS 10000
 
 static gboolean
 quit_cb (gpointer data)
@@ -64,6 +67,11 @@ main (int   argc,
   gboolean demo = FALSE;
   gboolean verbose = FALSE;
   gboolean version = FALSE;
+  gint fail_first = 0;
+  gint fail_status = 503;
+  double fail_ratio = 0.0, drop_ratio = 0.0, truncate_ratio = 0.0;
+  gint64 fault_seed = -1;
+  TileboxServerFaults faults = { 0 };
   guint sigint_id, sigterm_id;
   const GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
@@ -78,6 +86,22 @@ main (int   argc,
       N_("Datapoints in a page of a query at most (default 1000)"), N_("N") },
     { "api-key", 0, 0, G_OPTION_ARG_STRING, &api_key,
       N_("Require this API key (Authorization: Bearer KEY) outside /public"), N_("KEY") },
+    { "fail-first", 0, 0, G_OPTION_ARG_INT, &fail_first,
+      N_("Fail the first N requests, without executing them"), N_("N") },
+    { "fail-ratio", 0, 0, G_OPTION_ARG_DOUBLE, &fail_ratio,
+      N_("Fail each later request with probability R (0 to 1), without executing it"), N_("R") },
+    { "fail-status", 0, 0, G_OPTION_ARG_INT, &fail_status,
+      N_("HTTP status of failed requests: 503 (Connect code unavailable, the default) "
+         "or 429 (resource_exhausted)"), N_("STATUS") },
+    { "drop-ratio", 0, 0, G_OPTION_ARG_DOUBLE, &drop_ratio,
+      N_("Execute each request, then with probability R close the connection halfway "
+         "through the response body"), N_("R") },
+    { "truncate-ratio", 0, 0, G_OPTION_ARG_DOUBLE, &truncate_ratio,
+      N_("Execute each request, then with probability R answer with only the first half "
+         "of the response body"), N_("R") },
+    { "fault-seed", 0, 0, G_OPTION_ARG_INT64, &fault_seed,
+      N_("Seed of the random fault ratios, for runs that repeat (default: random, "
+         "printed to stderr)"), N_("SEED") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
       N_("Log every request to stderr"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version,
@@ -110,6 +134,19 @@ main (int   argc,
     return fail (_("Invalid latency %d: it must not be negative"), latency_ms);
   if (max_page_size < 1)
     return fail (_("Invalid page size %d: it must be at least 1"), max_page_size);
+  if (fail_first < 0)
+    return fail (_("Invalid --fail-first %d: it must not be negative"), fail_first);
+  if (fail_status != 503 && fail_status != 429)
+    return fail (_("Invalid --fail-status %d: it must be 503 or 429"), fail_status);
+  if (fault_seed < -1 || fault_seed > G_MAXUINT32)
+    return fail (_("Invalid --fault-seed %" G_GINT64_FORMAT ": it must be between 0 and %u"),
+                 fault_seed, G_MAXUINT32);
+  faults.fail_first = (guint) fail_first;
+  faults.fail_status = (guint) fail_status;
+  faults.fail_ratio = fail_ratio;
+  faults.drop_ratio = drop_ratio;
+  faults.truncate_ratio = truncate_ratio;
+  faults.seed = fault_seed >= 0 ? (guint32) fault_seed : g_random_int ();
 
   server = _tilebox_server_new (db_path, &error);
   if (server == NULL)
@@ -120,6 +157,10 @@ main (int   argc,
   _tilebox_server_set_latency_ms (server, (guint) latency_ms);
   _tilebox_server_set_max_page_size (server, (guint) max_page_size);
   _tilebox_server_set_verbose (server, verbose);
+  if (!_tilebox_server_set_faults (server, &faults, &error))
+    return fail ("%s", error->message);
+  if (fail_ratio > 0.0 || drop_ratio > 0.0 || truncate_ratio > 0.0)
+    g_printerr (_("tilebox-server: injecting faults with --fault-seed %u\n"), faults.seed);
 
   loop = g_main_loop_new (NULL, FALSE);
   if (!_tilebox_server_listen (server, (guint16) port, &error))
@@ -136,9 +177,14 @@ main (int   argc,
   sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
   sigterm_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
   g_main_loop_run (loop);
+
+  /* answer what was asked already, then close the database */
+  if (verbose)
+    g_printerr (_("tilebox-server: stopping\n"));
+  if (!_tilebox_server_drain (server, DRAIN_TIMEOUT_MS))
+    g_printerr (_("tilebox-server: requests still unanswered after %d ms are dropped\n"), DRAIN_TIMEOUT_MS);
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
-
   _tilebox_server_disconnect (server);
   g_clear_pointer (&server, _tilebox_server_unref);
   if (verbose)

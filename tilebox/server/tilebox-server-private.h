@@ -62,6 +62,13 @@ guint _tilebox_server_get_max_page_size (TileboxServer *self);
 gboolean _tilebox_server_listen (TileboxServer *self,
                                  guint16        port,
                                  GError       **error);
+/* For a clean stop, on the serving thread: from now on new requests are
+ * answered 503 (unavailable, with Connection: close), and the requests
+ * read already are let finish, their responses written, iterating the
+ * serving context for at most timeout_ms. Returns whether they all
+ * finished. Disconnect afterwards. */
+gboolean _tilebox_server_drain (TileboxServer *self,
+                                guint          timeout_ms);
 /* Stops listening and drops open connections; call on the serving thread. */
 void _tilebox_server_disconnect (TileboxServer *self);
 /* 0 before listening. */
@@ -78,6 +85,46 @@ void _tilebox_server_fail_next (TileboxServer *self,
                                 guint          http_status,
                                 const char    *connect_code,
                                 guint          retry_after_s);
+
+/* What an injected fault does to a request. */
+typedef enum {
+  TILEBOX_SERVER_FAULT_NONE,
+  /* answered with the fault status and a Connect error, not executed */
+  TILEBOX_SERVER_FAULT_FAIL,
+  /* executed (an Ingest is committed), then the response goes out with
+   * its full Content-Length but only the first half of its body, and the
+   * connection is closed: the client sees it end unexpectedly */
+  TILEBOX_SERVER_FAULT_DROP,
+  /* executed, then answered in full with the first half of the body: a
+   * well-formed HTTP response whose message does not decode */
+  TILEBOX_SERVER_FAULT_TRUNCATE,
+} TileboxServerFault;
+
+typedef struct {
+  /* the next fail_first requests fail */
+  guint fail_first;
+  /* after those, each request fails, is dropped or is truncated with
+   * these probabilities, independently of the others: ratios in 0..1
+   * adding up to 1 at most */
+  double fail_ratio;
+  double drop_ratio;
+  double truncate_ratio;
+  /* of failing requests: 503 (Connect code unavailable) or 429
+   * (resource_exhausted); 0 means 503 */
+  guint fail_status;
+  /* of the GRand drawing the ratio faults: the same seed gives the same
+   * faults to the same sequence of requests */
+  guint32 seed;
+} TileboxServerFaults;
+
+/* Thread-safe: replaces the fault configuration, and pending faults of
+ * _tilebox_server_fail_next(); NULL (or all zero) injects none. Fails with
+ * TILEBOX_ERROR_INVALID_ARGUMENT, changing nothing, for a ratio out of
+ * range or a status other than 503 and 429. Faults apply to every request
+ * the server receives, whatever its path. */
+gboolean _tilebox_server_set_faults (TileboxServer             *self,
+                                     const TileboxServerFaults *faults,
+                                     GError                   **error);
 
 /* Thread-safe request statistics: every request received counts, faults
  * and errors included. */

@@ -21,6 +21,7 @@
 #include "tilebox-descriptor-private.h"
 #include "tilebox-demo-private.h"
 #include "tilebox-server-filter-private.h"
+#include "tilebox-server-ingest-private.h"
 #include "tilebox-server-private.h"
 #include "tilebox-util-private.h"
 
@@ -29,6 +30,8 @@
 /* Requests larger than this, compressed or decompressed, are refused (a
  * full Ingest is far smaller). Bodies are never buffered past it. */
 #define MAX_REQUEST_SIZE (32 * 1024 * 1024)
+/* libsoup 3.2 has no name for it */
+#define HTTP_TOO_MANY_REQUESTS 429
 /* Set on a message whose body went past MAX_REQUEST_SIZE. */
 #define REQUEST_TOO_LARGE "tilebox-request-too-large"
 
@@ -39,6 +42,8 @@ struct _TileboxServer {
   GMutex store_lock;
   TileboxStore *store;
   TileboxServerFilterContext *filter_context;
+  /* dataset id (GBytes) -> TileboxServerIngestType*, built on first use */
+  GHashTable *ingest_types;
 
   /* configuration: set before listening */
   char *api_key;
@@ -50,6 +55,10 @@ struct _TileboxServer {
   SoupServer *soup;
   GMainContext *context;
   guint16 port;
+  /* requests read and not yet answered in full, and whether the server
+   * is stopping: on the serving thread only */
+  guint in_flight;
+  gboolean draining;
 
   /* statistics and fault injection, under state_lock */
   GMutex state_lock;
@@ -60,6 +69,12 @@ struct _TileboxServer {
   guint fail_status;
   char *fail_code;
   guint fail_retry_after;
+  /* ratio faults: each request draws once from fault_rand */
+  double fail_ratio;
+  double drop_ratio;
+  double truncate_ratio;
+  guint ratio_fail_status;
+  GRand *fault_rand;
 };
 
 /* --- Connect errors --------------------------------------------------------- */
@@ -784,6 +799,12 @@ handle_delete_dataset (Call         *call,
     return FALSE;
   ok = require_id (&request.id, "dataset id", error) &&
        _tilebox_store_delete_dataset (call->server->store, request.id.uuid, error);
+  if (ok)
+    {
+      g_autoptr(GBytes) key = g_bytes_new (request.id.uuid, 16);
+
+      g_hash_table_remove (call->server->ingest_types, key);
+    }
   _tilebox_pb_delete_dataset_request_clear (&request);
   if (!ok)
     return FALSE;
@@ -1591,11 +1612,154 @@ handle_query_by_id (Call         *call,
   return TRUE;
 }
 
+/* --- DataIngestionService ------------------------------------------------ */
+
+/* The collection's dataset's type, ready to check datapoints: cached per
+ * dataset, rebuilt when the dataset's type changed. Borrowed from the
+ * cache; valid until the next call. */
+static TileboxServerIngestType *
+lookup_ingest_type (Call              *call,
+                    const TileboxPbId *collection_id,
+                    GError           **error)
+{
+  TileboxServer *self = call->server;
+  TileboxPbCollectionInfo *info;
+  TileboxPbDataset *dataset;
+  TileboxServerIngestType *type;
+  g_autoptr(GBytes) key = NULL;
+  guint8 dataset_id[16];
+
+  if (!require_id (collection_id, "collection_id", error))
+    return NULL;
+  info = _tilebox_store_get_collection (self->store, collection_id->uuid, FALSE, FALSE, dataset_id, error);
+  if (info == NULL)
+    return NULL;
+  _tilebox_pb_collection_info_free (info);
+  dataset = _tilebox_store_get_dataset (self->store, dataset_id, NULL, error);
+  if (dataset == NULL)
+    return NULL;
+
+  key = g_bytes_new (dataset_id, 16);
+  type = g_hash_table_lookup (self->ingest_types, key);
+  if (type == NULL || !_tilebox_server_ingest_type_is_for (type, dataset->has_type ? &dataset->type : NULL))
+    {
+      type = _tilebox_server_ingest_type_new (dataset->has_type ? &dataset->type : NULL, error);
+      if (type != NULL)
+        g_hash_table_replace (self->ingest_types, g_steal_pointer (&key), type);
+      else
+        g_hash_table_remove (self->ingest_types, key);
+    }
+  _tilebox_pb_dataset_free (dataset);
+  return type;
+}
+
+static gboolean
+handle_ingest (Call         *call,
+               const guint8 *data,
+               gsize         len,
+               GByteArray   *out,
+               GError      **error)
+{
+  g_auto(TileboxPbIngestRequest) request = { 0 };
+  g_auto(TileboxPbIngestResponse) response = { 0 };
+  TileboxServerIngestType *type;
+  TileboxStoreDatapoint *datapoints;
+  gint64 now_us = g_get_real_time ();
+  gsize n_created = 0, n_existing = 0;
+  guint n;
+  gboolean ok = TRUE;
+
+  if (!_tilebox_pb_ingest_request_decode (&request, data, len, error))
+    return FALSE;
+  type = lookup_ingest_type (call, &request.collection_id, error);
+  if (type == NULL)
+    return FALSE;
+  if (request.values->len > TILEBOX_INGEST_MAX_DATAPOINTS)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("Ingest takes at most %d datapoints at a time, not %u: split them into several requests"),
+                   TILEBOX_INGEST_MAX_DATAPOINTS, request.values->len);
+      return FALSE;
+    }
+
+  /* every datapoint checked before any is stored */
+  n = request.values->len;
+  datapoints = g_new0 (TileboxStoreDatapoint, MAX (n, 1));
+  for (guint i = 0; i < n && ok; i++)
+    ok = _tilebox_server_ingest_prepare (type, i, g_ptr_array_index (request.values, i), now_us,
+                                         &datapoints[i], error);
+  if (ok)
+    ok = _tilebox_store_insert_datapoints (call->server->store, request.collection_id.uuid, datapoints, n,
+                                           request.allow_existing, &n_created, &n_existing, error);
+  if (ok)
+    {
+      response.num_created = (gint64) n_created;
+      response.num_existing = (gint64) n_existing;
+      response.datapoint_ids = g_array_sized_new (FALSE, FALSE, sizeof (TileboxPbId), n);
+      for (guint i = 0; i < n; i++)
+        {
+          TileboxPbId id = { TRUE, { 0 } };
+
+          memcpy (id.uuid, datapoints[i].id, 16);
+          g_array_append_val (response.datapoint_ids, id);
+        }
+      _tilebox_pb_ingest_response_encode (&response, out);
+    }
+
+  for (guint i = 0; i < n; i++)
+    g_clear_pointer (&datapoints[i].data, g_bytes_unref);
+  g_free (datapoints);
+  return ok;
+}
+
+static gboolean
+handle_delete (Call         *call,
+               const guint8 *data,
+               gsize         len,
+               GByteArray   *out,
+               GError      **error)
+{
+  g_auto(TileboxPbDeleteRequest) request = { 0 };
+  TileboxPbDeleteResponse response = { 0 };
+  TileboxPbCollectionInfo *info;
+  g_autofree guint8 (*ids)[16] = NULL;
+  guint n;
+  gsize n_deleted = 0;
+
+  if (!_tilebox_pb_delete_request_decode (&request, data, len, error))
+    return FALSE;
+  if (!require_id (&request.collection_id, "collection_id", error))
+    return FALSE;
+  info = _tilebox_store_get_collection (call->server->store, request.collection_id.uuid, FALSE, FALSE, NULL, error);
+  if (info == NULL)
+    return FALSE;
+  _tilebox_pb_collection_info_free (info);
+
+  n = request.datapoint_ids != NULL ? request.datapoint_ids->len : 0;
+  if (n > TILEBOX_DELETE_MAX_DATAPOINTS)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("Delete takes at most %d datapoint ids at a time, not %u: split them into several requests"),
+                   TILEBOX_DELETE_MAX_DATAPOINTS, n);
+      return FALSE;
+    }
+  ids = g_malloc_n (MAX (n, 1), sizeof *ids);
+  for (guint i = 0; i < n; i++)
+    memcpy (ids[i], g_array_index (request.datapoint_ids, TileboxPbId, i).uuid, 16);
+  if (!_tilebox_store_delete_datapoints (call->server->store, request.collection_id.uuid,
+                                         (const guint8 (*)[16]) ids, n, &n_deleted, error))
+    return FALSE;
+
+  response.num_deleted = (gint64) n_deleted;
+  _tilebox_pb_delete_response_encode (&response, out);
+  return TRUE;
+}
+
 /* --- routing ---------------------------------------------------------------- */
 
 typedef struct {
   const char *path;
-  RpcHandler handler; /* NULL: not implemented yet */
+  RpcHandler handler;
   gboolean read_only;
 } Route;
 
@@ -1611,8 +1775,8 @@ static const Route routes[] = {
   { "/datasets.v1.CollectionService/ListCollections", handle_list_collections, TRUE },
   { "/datasets.v1.DataAccessService/Query", handle_query, TRUE },
   { "/datasets.v1.DataAccessService/QueryByID", handle_query_by_id, TRUE },
-  { "/datasets.v1.DataIngestionService/Ingest", NULL, FALSE },
-  { "/datasets.v1.DataIngestionService/Delete", NULL, FALSE },
+  { "/datasets.v1.DataIngestionService/Ingest", handle_ingest, FALSE },
+  { "/datasets.v1.DataIngestionService/Delete", handle_delete, FALSE },
 };
 
 static const Route *
@@ -1743,13 +1907,6 @@ handle_call (TileboxServer     *self,
       body = g_steal_pointer (&plain);
     }
 
-  if (route->handler == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("%s is not implemented by this server yet"), rpc_path + 1);
-      respond_error (msg, SOUP_STATUS_NOT_IMPLEMENTED, "unimplemented", message);
-      return;
-    }
-
   out = g_byte_array_new ();
   g_mutex_lock (&self->store_lock);
   ok = route->handler (&call, g_bytes_get_data (body, NULL), g_bytes_get_size (body), out, &error);
@@ -1820,6 +1977,178 @@ copy_header (const char *name,
   soup_message_headers_append (user_data, name, value);
 }
 
+static const char *
+connect_code_for_status (guint status)
+{
+  return status == HTTP_TOO_MANY_REQUESTS ? "resource_exhausted" : "unavailable";
+}
+
+/* Decides the fault of the next request; under state_lock. */
+static TileboxServerFault
+draw_fault (TileboxServer *self,
+            guint         *fail_status,
+            char         **fail_code,
+            guint         *fail_retry_after)
+{
+  double u;
+
+  if (self->fail_remaining > 0)
+    {
+      self->fail_remaining--;
+      *fail_status = self->fail_status;
+      *fail_code = g_strdup (self->fail_code);
+      *fail_retry_after = self->fail_retry_after;
+      return TILEBOX_SERVER_FAULT_FAIL;
+    }
+  if (self->fault_rand == NULL)
+    return TILEBOX_SERVER_FAULT_NONE;
+
+  /* one draw per request, whatever it gives: the same seed gives the
+   * same faults to the same sequence of requests */
+  u = g_rand_double (self->fault_rand);
+  if (u < self->fail_ratio)
+    {
+      *fail_status = self->ratio_fail_status;
+      *fail_code = g_strdup (connect_code_for_status (self->ratio_fail_status));
+      *fail_retry_after = 0;
+      return TILEBOX_SERVER_FAULT_FAIL;
+    }
+  u -= self->fail_ratio;
+  if (u < self->drop_ratio)
+    return TILEBOX_SERVER_FAULT_DROP;
+  u -= self->drop_ratio;
+  if (u < self->truncate_ratio)
+    return TILEBOX_SERVER_FAULT_TRUNCATE;
+  return TILEBOX_SERVER_FAULT_NONE;
+}
+
+static void
+respond_fault (SoupServerMessage *msg,
+               guint              status,
+               const char        *code,
+               guint              retry_after)
+{
+  if (retry_after > 0)
+    {
+      g_autofree char *value = g_strdup_printf ("%u", retry_after);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After", value);
+    }
+  if (code != NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("Injected failure (HTTP %u)"), status);
+      respond_error (msg, status, code, message);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf ("%s\n", _("Injected failure"));
+      g_autoptr(GBytes) body = g_bytes_new (text, strlen (text));
+
+      respond (msg, status, "text/plain", body);
+    }
+}
+
+static void request_done_cb (SoupServer        *soup,
+                             SoupServerMessage *msg,
+                             gpointer           user_data);
+
+static gboolean
+close_connection_cb (gpointer data)
+{
+  SoupServerMessage *msg = data;
+  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+  if (stream != NULL)
+    g_io_stream_close (stream, NULL, NULL);
+  /* a stolen message neither finishes nor aborts */
+  request_done_cb (NULL, msg, g_object_get_data (G_OBJECT (msg), "tilebox-server"));
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the first part of a dropped response is out, the connection goes:
+ * from an idle source, for the server has to finish its write first. */
+static void wrote_body_data_cb (SoupServerMessage *msg,
+                                guint              chunk_size,
+                                gpointer           user_data);
+
+static void
+wrote_part_cb (SoupServerMessage *msg,
+               gpointer           user_data)
+{
+  TileboxServer *self = user_data;
+  GSource *source = g_idle_source_new ();
+
+  g_signal_handlers_disconnect_by_func (msg, wrote_part_cb, user_data);
+  g_signal_handlers_disconnect_by_func (msg, wrote_body_data_cb, user_data);
+  g_object_set_data (G_OBJECT (msg), "tilebox-server", self);
+  g_source_set_callback (source, close_connection_cb, g_object_ref (msg), g_object_unref);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+static void
+wrote_body_data_cb (SoupServerMessage *msg,
+                    guint              chunk_size,
+                    gpointer           user_data)
+{
+  wrote_part_cb (msg, user_data);
+}
+
+/* The response goes out with its full Content-Length but only its first
+ * half (none of an empty one, announced as one byte), then the server
+ * closes the connection: the client sees it end in the middle. */
+static void
+drop_response (TileboxServer     *self,
+               SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autoptr(GBytes) full = soup_message_body_flatten (body);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (full, &len);
+
+  soup_message_headers_set_content_length (soup_server_message_get_response_headers (msg), MAX (len, 1));
+  soup_message_body_truncate (body);
+  if (len / 2 > 0)
+    {
+      soup_message_body_append (body, SOUP_MEMORY_COPY, data, len / 2);
+      g_signal_connect (msg, "wrote-body-data", G_CALLBACK (wrote_body_data_cb), self);
+    }
+  else
+    {
+      g_signal_connect (msg, "wrote-headers", G_CALLBACK (wrote_part_cb), self);
+    }
+}
+
+/* A whole response, of the first half of the body. */
+static void
+truncate_response (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autoptr(GBytes) full = soup_message_body_flatten (body);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (full, &len);
+
+  soup_message_body_truncate (body);
+  soup_message_body_append (body, SOUP_MEMORY_COPY, data, len / 2);
+  soup_message_body_complete (body);
+}
+
+static const char *
+fault_name (TileboxServerFault fault)
+{
+  switch (fault)
+    {
+    case TILEBOX_SERVER_FAULT_FAIL:
+      return " [injected failure]";
+    case TILEBOX_SERVER_FAULT_DROP:
+      return " [dropped]";
+    case TILEBOX_SERVER_FAULT_TRUNCATE:
+      return " [truncated]";
+    case TILEBOX_SERVER_FAULT_NONE:
+    default:
+      return "";
+    }
+}
+
 static void
 server_callback (SoupServer        *soup,
                  SoupServerMessage *msg,
@@ -1829,12 +2158,19 @@ server_callback (SoupServer        *soup,
 {
   TileboxServer *self = user_data;
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
-  gboolean faulted = FALSE;
+  TileboxServerFault fault;
   guint fail_status = 0, fail_retry_after = 0;
   g_autofree char *fail_code = NULL;
   g_autofree char *api_key = NULL;
   gint64 start = g_get_monotonic_time ();
   guint latency;
+
+  if (self->draining)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable", _("The server is shutting down"));
+      return;
+    }
 
   g_mutex_lock (&self->state_lock);
   self->request_count++;
@@ -1844,44 +2180,23 @@ server_callback (SoupServer        *soup,
   g_free (self->last_path);
   self->last_path = g_strdup (path);
   api_key = g_strdup (self->api_key);
-  if (self->fail_remaining > 0)
-    {
-      self->fail_remaining--;
-      faulted = TRUE;
-      fail_status = self->fail_status;
-      fail_code = g_strdup (self->fail_code);
-      fail_retry_after = self->fail_retry_after;
-    }
+  fault = draw_fault (self, &fail_status, &fail_code, &fail_retry_after);
   g_mutex_unlock (&self->state_lock);
 
-  if (faulted)
-    {
-      if (fail_retry_after > 0)
-        {
-          g_autofree char *value = g_strdup_printf ("%u", fail_retry_after);
-          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                        "Retry-After", value);
-        }
-      if (fail_code != NULL)
-        {
-          g_autofree char *message = g_strdup_printf ("Injected failure (HTTP %u)", fail_status);
-          respond_error (msg, fail_status, fail_code, message);
-        }
-      else
-        {
-          g_autoptr(GBytes) body = g_bytes_new_static ("Injected failure\n", strlen ("Injected failure\n"));
-          respond (msg, fail_status, "text/plain", body);
-        }
-    }
+  /* a failed request is not executed; a dropped or truncated one is */
+  if (fault == TILEBOX_SERVER_FAULT_FAIL)
+    respond_fault (msg, fail_status, fail_code, fail_retry_after);
   else
-    {
-      handle_call (self, msg, path, api_key);
-    }
+    handle_call (self, msg, path, api_key);
+  if (fault == TILEBOX_SERVER_FAULT_DROP)
+    drop_response (self, msg);
+  else if (fault == TILEBOX_SERVER_FAULT_TRUNCATE)
+    truncate_response (msg);
 
   if (self->verbose)
-    g_printerr ("%s %s -> %u (%.1f ms)\n", soup_server_message_get_method (msg), path,
+    g_printerr ("%s %s -> %u (%.1f ms)%s\n", soup_server_message_get_method (msg), path,
                 soup_server_message_get_status (msg),
-                (g_get_monotonic_time () - start) / 1000.0);
+                (g_get_monotonic_time () - start) / 1000.0, fault_name (fault));
 
   latency = g_atomic_int_get (&self->latency_ms);
   if (latency > 0)
@@ -1893,6 +2208,30 @@ server_callback (SoupServer        *soup,
       g_source_attach (source, self->context);
       g_source_unref (source);
     }
+}
+
+/* A request counts as in flight from when it has been read to when its
+ * response is out (or its connection gone). */
+static void
+request_read_cb (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  TileboxServer *self = user_data;
+
+  g_object_set_data (G_OBJECT (msg), "tilebox-in-flight", GINT_TO_POINTER (TRUE));
+  self->in_flight++;
+}
+
+static void
+request_done_cb (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  TileboxServer *self = user_data;
+
+  if (g_object_steal_data (G_OBJECT (msg), "tilebox-in-flight") != NULL)
+    self->in_flight--;
 }
 
 /* --- the object ------------------------------------------------------------ */
@@ -1914,6 +2253,8 @@ _tilebox_server_new (const char *db_path,
   g_mutex_init (&self->state_lock);
   self->store = store;
   self->filter_context = _tilebox_server_filter_context_new ();
+  self->ingest_types = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                              (GDestroyNotify) _tilebox_server_ingest_type_free);
   self->max_page_size = TILEBOX_SERVER_DEFAULT_MAX_PAGE_SIZE;
   return self;
 }
@@ -1935,9 +2276,11 @@ _tilebox_server_unref (TileboxServer *self)
   _tilebox_server_disconnect (self);
   g_clear_pointer (&self->store, _tilebox_store_close);
   g_clear_pointer (&self->filter_context, _tilebox_server_filter_context_free);
+  g_clear_pointer (&self->ingest_types, g_hash_table_unref);
   g_clear_pointer (&self->last_headers, soup_message_headers_unref);
   g_free (self->last_path);
   g_free (self->fail_code);
+  g_clear_pointer (&self->fault_rand, g_rand_free);
   g_free (self->api_key);
   g_mutex_clear (&self->store_lock);
   g_mutex_clear (&self->state_lock);
@@ -2006,6 +2349,9 @@ _tilebox_server_listen (TileboxServer *self,
   soup = soup_server_new ("server-header", "tilebox-server/" PACKAGE_VERSION " ", NULL);
   soup_server_add_early_handler (soup, NULL, early_callback, self, NULL);
   soup_server_add_handler (soup, NULL, server_callback, self, NULL);
+  g_signal_connect (soup, "request-read", G_CALLBACK (request_read_cb), self);
+  g_signal_connect (soup, "request-finished", G_CALLBACK (request_done_cb), self);
+  g_signal_connect (soup, "request-aborted", G_CALLBACK (request_done_cb), self);
   if (!soup_server_listen_local (soup, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
     return FALSE;
 
@@ -2024,6 +2370,33 @@ _tilebox_server_listen (TileboxServer *self,
   return TRUE;
 }
 
+static gboolean
+set_flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+_tilebox_server_drain (TileboxServer *self,
+                       guint          timeout_ms)
+{
+  GSource *timeout;
+  gboolean timed_out = FALSE;
+
+  g_return_val_if_fail (self->soup != NULL, TRUE);
+
+  self->draining = TRUE;
+  timeout = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (timeout, set_flag_cb, &timed_out, NULL);
+  g_source_attach (timeout, self->context);
+  while (self->in_flight > 0 && !timed_out)
+    g_main_context_iteration (self->context, TRUE);
+  g_source_destroy (timeout);
+  g_source_unref (timeout);
+  return self->in_flight == 0;
+}
+
 void
 _tilebox_server_disconnect (TileboxServer *self)
 {
@@ -2034,6 +2407,8 @@ _tilebox_server_disconnect (TileboxServer *self)
     }
   g_clear_pointer (&self->context, g_main_context_unref);
   self->port = 0;
+  self->in_flight = 0;
+  self->draining = FALSE;
 }
 
 guint16
@@ -2064,6 +2439,66 @@ _tilebox_server_fail_next (TileboxServer *self,
   self->fail_code = g_strdup (connect_code);
   self->fail_retry_after = retry_after_s;
   g_mutex_unlock (&self->state_lock);
+}
+
+gboolean
+_tilebox_server_set_faults (TileboxServer             *self,
+                            const TileboxServerFaults *faults,
+                            GError                   **error)
+{
+  guint status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+  const double ratios[] = {
+    faults ? faults->fail_ratio : 0.0,
+    faults ? faults->drop_ratio : 0.0,
+    faults ? faults->truncate_ratio : 0.0,
+  };
+  double sum = 0.0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ratios); i++)
+    {
+      /* written so that NaN fails too */
+      if (!(ratios[i] >= 0.0 && ratios[i] <= 1.0))
+        {
+          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                       _("Invalid fault ratio %g: it must be between 0 and 1"), ratios[i]);
+          return FALSE;
+        }
+      sum += ratios[i];
+    }
+  if (sum > 1.0 + 1e-9)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("The fault ratios add up to %g: a request has one fault at most, "
+                     "so they must add up to 1 at most"), sum);
+      return FALSE;
+    }
+  if (faults != NULL && faults->fail_status != 0)
+    {
+      if (faults->fail_status != SOUP_STATUS_SERVICE_UNAVAILABLE &&
+          faults->fail_status != HTTP_TOO_MANY_REQUESTS)
+        {
+          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                       _("Invalid fault status %u: it must be 503 or 429"), faults->fail_status);
+          return FALSE;
+        }
+      status = faults->fail_status;
+    }
+
+  g_mutex_lock (&self->state_lock);
+  self->fail_remaining = faults ? faults->fail_first : 0;
+  self->fail_status = status;
+  g_free (self->fail_code);
+  self->fail_code = g_strdup (connect_code_for_status (status));
+  self->fail_retry_after = 0;
+  self->fail_ratio = ratios[0];
+  self->drop_ratio = ratios[1];
+  self->truncate_ratio = ratios[2];
+  self->ratio_fail_status = status;
+  g_clear_pointer (&self->fault_rand, g_rand_free);
+  if (sum > 0.0)
+    self->fault_rand = g_rand_new_with_seed (faults->seed);
+  g_mutex_unlock (&self->state_lock);
+  return TRUE;
 }
 
 guint

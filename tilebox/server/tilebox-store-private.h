@@ -55,6 +55,16 @@ void _tilebox_store_rollback (TileboxStore *store);
 /* Fills a new random (version 4) UUID. */
 void _tilebox_store_new_uuid (guint8 uuid[16]);
 
+/* The id of a datapoint at time_ms (milliseconds since the epoch) whose
+ * serialization without its id and ingestion_time (fields 2 and 3) is
+ * `content`: the 48 low bits of time_ms big-endian, so that id order is
+ * time order, then the first 10 bytes of the SHA-256 of content, so that
+ * the same datapoint always gets the same id. */
+void _tilebox_store_derive_datapoint_id (gint64        time_ms,
+                                         const guint8 *content,
+                                         gsize         content_len,
+                                         guint8        id[16]);
+
 /* --- groups --- */
 
 /* group->id must be set; parent_id set means a child group. */
@@ -133,8 +143,9 @@ gboolean _tilebox_store_delete_collection (TileboxStore *store,
 /* --- datapoints --- */
 
 /* Inserts n datapoints in one transaction. An id already in the collection
- * is counted in *n_existing when allow_existing, and is ALREADY_EXISTS
- * (nothing inserted) otherwise. */
+ * (or given earlier in `datapoints`) is counted in *n_existing and left as
+ * it is when allow_existing, and is ALREADY_EXISTS naming the first such
+ * id (nothing inserted) otherwise. NOT_FOUND without the collection. */
 gboolean _tilebox_store_insert_datapoints (TileboxStore                *store,
                                            const guint8                 collection_id[16],
                                            const TileboxStoreDatapoint *datapoints,
@@ -143,6 +154,16 @@ gboolean _tilebox_store_insert_datapoints (TileboxStore                *store,
                                            gsize                       *n_created,
                                            gsize                       *n_existing,
                                            GError                     **error);
+
+/* Deletes the datapoints with the n ids from the collection, in one
+ * transaction; ids not in it are no error. *n_deleted receives the number
+ * of datapoints deleted. NOT_FOUND without the collection. */
+gboolean _tilebox_store_delete_datapoints (TileboxStore *store,
+                                           const guint8  collection_id[16],
+                                           const guint8 (*ids)[16],
+                                           gsize         n,
+                                           gsize        *n_deleted,
+                                           GError      **error);
 
 /* A datapoint row as handed to a TileboxStoreRowFunc: the pointers are
  * valid during the call only. data is NULL (data_len 0) for a query

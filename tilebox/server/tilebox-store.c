@@ -247,6 +247,24 @@ _tilebox_store_new_uuid (guint8 uuid[16])
   uuid[8] = (uuid[8] & 0x3f) | 0x80;
 }
 
+void
+_tilebox_store_derive_datapoint_id (gint64        time_ms,
+                                    const guint8 *content,
+                                    gsize         content_len,
+                                    guint8        id[16])
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  guint64 t = (guint64) time_ms;
+
+  for (guint i = 0; i < 6; i++)
+    id[i] = (guint8) (t >> (8 * (5 - i)));
+  g_checksum_update (checksum, content, content_len);
+  g_checksum_get_digest (checksum, digest, &len);
+  memcpy (id + 6, digest, 10);
+}
+
 gpointer
 _tilebox_store_get_db (TileboxStore *store)
 {
@@ -330,8 +348,10 @@ _tilebox_store_open (const char *path,
     return NULL;
   if (path != NULL && strcmp (path, ":memory:") != 0)
     {
-      /* Check early that the file really is a database. */
-      if (!exec_sql (store, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", error))
+      /* Check early that the file really is a database. FULL syncs the
+       * log at every commit: an acknowledged Ingest survives a crash of
+       * the machine, not only of the server. */
+      if (!exec_sql (store, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL", error))
         {
           g_prefix_error (error, _("Could not use the database %s: "), path);
           return NULL;
@@ -1108,6 +1128,33 @@ fail:
 
 /* --- datapoints -------------------------------------------------------- */
 
+/* NOT_FOUND unless the collection exists. */
+static gboolean
+collection_exists (TileboxStore *store,
+                   const guint8  collection_id[16],
+                   GError      **error)
+{
+  g_autoptr(TileboxStoreStmt) stmt = prepare (store, "SELECT 1 FROM collections WHERE id = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_id (stmt, 1, collection_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc == SQLITE_DONE)
+    {
+      char uuid[37];
+
+      format_uuid (collection_id, uuid);
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND,
+                   _("Collection %s not found"), uuid);
+      return FALSE;
+    }
+  return set_db_error (store, error, "collections");
+}
+
 gboolean
 _tilebox_store_insert_datapoints (TileboxStore                *store,
                                   const guint8                 collection_id[16],
@@ -1118,35 +1165,14 @@ _tilebox_store_insert_datapoints (TileboxStore                *store,
                                   gsize                       *n_existing,
                                   GError                     **error)
 {
-  g_autoptr(TileboxStoreStmt) check = NULL;
   g_autoptr(TileboxStoreStmt) stmt = NULL;
   gsize created = 0, existing = 0;
-  int rc;
 
   if (!savepoint (store, error))
     return FALSE;
 
-  check = prepare (store, "SELECT 1 FROM collections WHERE id = ?1", error);
-  if (check == NULL)
+  if (!collection_exists (store, collection_id, error))
     goto fail;
-  bind_id (check, 1, collection_id);
-  rc = sqlite3_step (check);
-  if (rc != SQLITE_ROW)
-    {
-      if (rc == SQLITE_DONE)
-        {
-          char uuid[37];
-
-          format_uuid (collection_id, uuid);
-          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_NOT_FOUND,
-                       _("Collection %s not found"), uuid);
-        }
-      else
-        {
-          set_db_error (store, error, "collections");
-        }
-      goto fail;
-    }
 
   stmt = prepare (store,
                   "INSERT OR IGNORE INTO datapoints (collection_id, id, time_ms, ingestion_time_ns, data) "
@@ -1181,17 +1207,25 @@ _tilebox_store_insert_datapoints (TileboxStore                *store,
         }
       else
         {
+          gsize earlier = 0;
           char uuid[37];
 
+          /* ignored because of an earlier datapoint of this call? */
+          while (earlier < i && memcmp (datapoints[earlier].id, dp->id, 16) != 0)
+            earlier++;
           format_uuid (dp->id, uuid);
-          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_ALREADY_EXISTS,
-                       _("Datapoint %s already exists in this collection"), uuid);
+          if (earlier < i)
+            g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_ALREADY_EXISTS,
+                         _("Datapoint %s is given twice, as datapoints %" G_GSIZE_FORMAT
+                           " and %" G_GSIZE_FORMAT), uuid, earlier, i);
+          else
+            g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_ALREADY_EXISTS,
+                         _("Datapoint %s already exists in this collection"), uuid);
           goto fail;
         }
     }
 
   g_clear_pointer (&stmt, stmt_free);
-  g_clear_pointer (&check, stmt_free);
   if (!release (store, error))
     goto fail;
   if (n_created != NULL)
@@ -1202,7 +1236,51 @@ _tilebox_store_insert_datapoints (TileboxStore                *store,
 
 fail:
   g_clear_pointer (&stmt, stmt_free);
-  g_clear_pointer (&check, stmt_free);
+  rollback_savepoint (store);
+  return FALSE;
+}
+
+gboolean
+_tilebox_store_delete_datapoints (TileboxStore *store,
+                                  const guint8  collection_id[16],
+                                  const guint8 (*ids)[16],
+                                  gsize         n,
+                                  gsize        *n_deleted,
+                                  GError      **error)
+{
+  g_autoptr(TileboxStoreStmt) stmt = NULL;
+  gsize deleted = 0;
+
+  if (!savepoint (store, error))
+    return FALSE;
+  if (!collection_exists (store, collection_id, error))
+    goto fail;
+
+  stmt = prepare (store, "DELETE FROM datapoints WHERE collection_id = ?1 AND id = ?2", error);
+  if (stmt == NULL)
+    goto fail;
+  bind_id (stmt, 1, collection_id);
+  for (gsize i = 0; i < n; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_blob (stmt, 2, ids[i], 16, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          set_db_error (store, error, "datapoints");
+          goto fail;
+        }
+      deleted += (gsize) sqlite3_changes (store->db);
+    }
+
+  g_clear_pointer (&stmt, stmt_free);
+  if (!release (store, error))
+    goto fail;
+  if (n_deleted != NULL)
+    *n_deleted = deleted;
+  return TRUE;
+
+fail:
+  g_clear_pointer (&stmt, stmt_free);
   rollback_savepoint (store);
   return FALSE;
 }
