@@ -1671,7 +1671,8 @@ test_round_trip (void)
     assert_reencodes (encoder, dps, c2);
   }
 
-  /* a geometry as the service sends it (EWKB) comes back as plain WKB */
+  /* a geometry as the service sends it (EWKB) is written back as it came,
+   * SRID included, so that the datapoint keeps its id; garbage is refused */
   {
     g_autoptr(TileboxColumns) from_service = _tilebox_columns_new (pool, EVERY_KIND_MESSAGE, NULL);
     g_autoptr(GByteArray) sent = g_byte_array_new ();
@@ -1681,8 +1682,19 @@ test_round_trip (void)
     put_wkb (sent, EK_GEOMETRY, ewkb_point, sizeof ewkb_point);
     g_assert_true (_tilebox_columns_append (from_service, sent->data, sent->len, NULL));
     again = _tilebox_encoder_encode_columns (encoder, from_service, NULL);
-    put_wkb (e, EK_GEOMETRY, wkb_point, sizeof wkb_point);
+    put_wkb (e, EK_GEOMETRY, ewkb_point, sizeof ewkb_point);
     assert_bytes_equal (g_ptr_array_index (again, 0), e);
+  }
+  {
+    static const guint8 not_wkb[] = { 0x01, 0xff, 0xff, 0xff, 0x7f };
+    g_autoptr(TileboxColumns) broken = _tilebox_columns_new (pool, EVERY_KIND_MESSAGE, NULL);
+    g_autoptr(GByteArray) sent = g_byte_array_new ();
+    g_autoptr(GError) error = NULL;
+
+    put_wkb (sent, EK_GEOMETRY, not_wkb, sizeof not_wkb);
+    g_assert_true (_tilebox_columns_append (broken, sent->data, sent->len, NULL));
+    g_assert_null (_tilebox_encoder_encode_columns (encoder, broken, &error));
+    g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
   }
 }
 

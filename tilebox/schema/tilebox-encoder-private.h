@@ -58,9 +58,12 @@
  *   UUID          a UUID string; in a GVariant also 16 bytes (ay).
  *   GEOMETRY      a GeoJSON geometry object (a JSON object, or an a{sv} in
  *                 a GVariant), WKT or EWKT text, or WKB / EWKB bytes (ay in
- *                 a GVariant). Always written as little-endian ISO WKB
- *                 without SRID (_tilebox_wkb_normalize ()), so the same
- *                 geometry gives the same bytes in every form.
+ *                 a GVariant). Written as little-endian ISO WKB without
+ *                 SRID (_tilebox_wkb_normalize ()), so the same geometry
+ *                 gives the same bytes in every form; except from
+ *                 TileboxColumns, where the loaded bytes are checked and
+ *                 written as they are, so that loaded datapoints ingested
+ *                 again keep their SRID and their ids.
  *   VEC3, QUATERNION, LATLON, LATLONALT
  *                 an array of 2, 3 or 4 numbers in member order (JSON
  *                 array; GVariant tuple or array), or an object with every

@@ -2038,10 +2038,13 @@ column_element (Ctx                 *ctx,
         p = _tilebox_column_bytes (column, index, &e->len);
         if (e->len == 0)
           return TRUE; /* a Geometry without WKB, as it came */
+        /* Checked, but written as loaded: an SRID stays, and so does the
+         * datapoint's id, which the service derives from these bytes. */
         wkb = _tilebox_wkb_normalize (p, e->len, &error);
         if (wkb == NULL)
           return fail (ctx, "%s", error->message);
-        element_take_bytes (e, wkb);
+        g_bytes_unref (wkb);
+        e->data = p;
         return TRUE;
       }
     default:
