@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tilebox.h"
+#include "tilebox-client-private.h"
 #include "tilebox-demo-private.h"
 #include "tilebox-server-private.h"
 
@@ -518,6 +519,148 @@ test_delete_invalid_id (void)
   g_assert_cmpuint (_tilebox_server_get_request_count (server), ==, before);
 }
 
+static TileboxClient *
+impatient_client (guint max_retries)
+{
+  g_autoptr(GError) error = NULL;
+  TileboxClient *result = tilebox_client_new_for_url (_tilebox_server_thread_get_url (server_thread), NULL, &error);
+
+  g_assert_no_error (error);
+  tilebox_client_set_max_retries (result, max_retries);
+  _tilebox_rpc_set_retry_delay (_tilebox_client_get_rpc (result), 1);
+  return result;
+}
+
+static TileboxCollection *
+collection_of (TileboxClient     *other_client,
+               TileboxCollection *collection)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxDataset) dataset = tilebox_client_get_dataset (other_client, TILEBOX_DEMO_WEATHER_SLUG,
+                                                                  NULL, &error);
+  TileboxCollection *result;
+
+  g_assert_no_error (error);
+  result = tilebox_dataset_get_collection (dataset, tilebox_collection_get_name (collection), NULL, &error);
+  g_assert_no_error (error);
+  return result;
+}
+
+/* 20 000 datapoints through a server that fails 20% of the requests and
+ * loses the answer to 10% more after committing them: every datapoint is
+ * stored exactly once, and the ids are those of a clean ingest. */
+static void
+test_faulty_server (void)
+{
+  const guint n = 20000, batch = 1000;
+  g_autoptr(TileboxCollection) clean = new_collection (weather);
+  g_autoptr(TileboxCollection) target = new_collection (weather);
+  g_autoptr(TileboxClient) patient = impatient_client (12);
+  g_autoptr(TileboxCollection) faulty = collection_of (patient, target);
+  g_autoptr(JsonNode) rows = weather_rows (n, 0, NULL);
+  g_autoptr(TileboxIngestResult) expected = NULL;
+  g_autoptr(TileboxIngestResult) whole = NULL;
+  g_autoptr(TileboxDatapoints) stored = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  TileboxServerFaults faults = { 0 };
+  guint before;
+  g_auto(GStrv) stored_ids = NULL;
+
+  expected = tilebox_collection_ingest_json (clean, rows, FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  faults.fail_ratio = 0.2;
+  faults.drop_ratio = 0.05;
+  faults.truncate_ratio = 0.05;
+  faults.seed = 20000;
+  g_assert_true (_tilebox_server_set_faults (server, &faults, &error));
+  g_assert_no_error (error);
+  before = _tilebox_server_get_request_count (server);
+
+  /* in batches, for many requests, and then all again at once */
+  for (guint start = 0; start < n; start += batch)
+    {
+      g_autoptr(JsonNode) part = json_node_new (JSON_NODE_ARRAY);
+      JsonArray *array = json_array_sized_new (batch);
+      g_autoptr(TileboxIngestResult) result = NULL;
+      const char * const *part_ids;
+
+      for (guint i = start; i < start + batch; i++)
+        json_array_add_element (array, json_node_copy (json_array_get_element (json_node_get_array (rows), i)));
+      json_node_take_array (part, array);
+      result = tilebox_collection_ingest_json (faulty, part, TRUE, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (tilebox_ingest_result_get_n_created (result) + tilebox_ingest_result_get_n_existing (result),
+                        ==, batch);
+      part_ids = tilebox_ingest_result_get_ids (result);
+      for (guint i = 0; part_ids[i] != NULL; i++)
+        g_ptr_array_add (ids, g_strdup (part_ids[i]));
+    }
+  whole = tilebox_collection_ingest_json (faulty, rows, TRUE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tilebox_ingest_result_get_n_existing (whole), ==, n);
+  g_assert_cmpuint (tilebox_ingest_result_get_n_created (whole), ==, 0);
+
+  _tilebox_server_set_faults (server, NULL, NULL);
+  /* the faults did happen: more requests than the 23 of a clean run */
+  g_assert_cmpuint (_tilebox_server_get_request_count (server) - before, >, 23);
+
+  g_ptr_array_add (ids, NULL);
+  g_assert_cmpstrv ((const char * const *) ids->pdata, tilebox_ingest_result_get_ids (expected));
+  g_assert_cmpstrv (tilebox_ingest_result_get_ids (whole), tilebox_ingest_result_get_ids (expected));
+  stored = query_all (target);
+  stored_ids = tilebox_datapoints_get_ids (stored);
+  g_assert_cmpstrv (stored_ids, tilebox_ingest_result_get_ids (expected));
+}
+
+/* A server that keeps failing is a clear error once the retries are spent,
+ * and without allow_existing a lost answer is not sent again. */
+static void
+test_hard_failure (void)
+{
+  g_autoptr(TileboxClient) patient = impatient_client (2);
+  g_autoptr(TileboxCollection) target = new_collection (weather);
+  g_autoptr(TileboxCollection) faulty = collection_of (patient, target);
+  g_autoptr(JsonNode) rows = weather_rows (10, 0, NULL);
+  g_autoptr(TileboxIngestResult) result = NULL;
+  g_autoptr(TileboxDatapoints) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  TileboxServerFaults faults = { 0 };
+  guint before;
+
+  faults.fail_ratio = 1.0;
+  g_assert_true (_tilebox_server_set_faults (server, &faults, NULL));
+  before = _tilebox_server_get_request_count (server);
+  result = tilebox_collection_ingest_json (faulty, rows, TRUE, NULL, NULL, &error);
+  g_assert_cmpuint (_tilebox_server_get_request_count (server) - before, ==, 3);
+  g_assert_null (result);
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_UNAVAILABLE);
+  g_assert_nonnull (strstr (error->message, "nothing was stored"));
+  g_clear_error (&error);
+
+  /* the answer is lost after the commit: not sent again without allow_existing */
+  faults.fail_ratio = 0;
+  faults.drop_ratio = 1.0;
+  g_assert_true (_tilebox_server_set_faults (server, &faults, NULL));
+  before = _tilebox_server_get_request_count (server);
+  result = tilebox_collection_ingest_json (faulty, rows, FALSE, NULL, NULL, &error);
+  g_assert_cmpuint (_tilebox_server_get_request_count (server) - before, ==, 1);
+  g_assert_null (result);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "may have stored it or not"));
+  g_test_message ("a lost answer: %s", error->message);
+  g_clear_error (&error);
+  _tilebox_server_set_faults (server, NULL, NULL);
+
+  /* it was committed, and ingesting again with allow_existing completes it */
+  result = tilebox_collection_ingest_json (faulty, rows, TRUE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tilebox_ingest_result_get_n_existing (result), ==, 10);
+  stored = query_all (target);
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (stored), ==, 10);
+}
+
 typedef struct {
   GMainLoop *loop;
   GAsyncResult *result;
@@ -656,6 +799,8 @@ main (int   argc,
   g_test_add_func ("/ingest/chunks-of-8192", test_chunks);
   g_test_add_func ("/ingest/failure-part-way", test_failure_part_way);
   g_test_add_func ("/ingest/unavailable-is-retried", test_unavailable_retried);
+  g_test_add_func ("/ingest/faulty-server-stores-exactly-once", test_faulty_server);
+  g_test_add_func ("/ingest/hard-failure", test_hard_failure);
   g_test_add_func ("/ingest/delete", test_delete);
   g_test_add_func ("/ingest/delete-invalid-id", test_delete_invalid_id);
   g_test_add_func ("/ingest/async", test_async);

@@ -397,34 +397,34 @@ job_report_progress (Job *job)
   g_value_unset (&args[1]);
 }
 
-/* Whether the request in flight failed in a way that leaves its outcome
- * unknown (the answer was lost), and sending it again is harmless. */
+/* Whether a request failed in a way that leaves its outcome unknown: not
+ * an answer of the service, but the connection broke, or the body arrived
+ * cut short or garbled. The service may have committed it. */
+static gboolean
+answer_was_lost (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_error_matches (error, TILEBOX_ERROR, TILEBOX_ERROR_CANCELED))
+    return FALSE;
+  return error->domain != TILEBOX_ERROR || error->code == TILEBOX_ERROR_PROTOCOL;
+}
+
+/* Whether the request in flight is to be sent again: its answer was lost,
+ * and sending it again is harmless. */
 static gboolean
 job_should_resend (Job          *job,
                    const GError *error)
 {
-  gboolean answer_lost;
-
   if (!job->is_delete && !job->allow_existing)
     return FALSE;
-  if (job->attempt >= job_max_resends (job))
-    return FALSE;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_error_matches (error, TILEBOX_ERROR, TILEBOX_ERROR_CANCELED))
+  if (job->attempt >= job_max_resends (job) || !answer_was_lost (error))
     return FALSE;
 
-  /* Anything but an answer of the service: the connection broke, or the
-   * body arrived cut short or garbled. */
-  answer_lost = error->domain != TILEBOX_ERROR ||
-                error->code == TILEBOX_ERROR_PROTOCOL;
-  if (answer_lost)
-    {
-      job->attempt++;
-      g_debug ("%s request for datapoints %u to %u failed (%s); sending it again",
-               job->is_delete ? "Delete" : "Ingest", job->done, job->done + job->chunk_len - 1,
-               error->message);
-    }
-  return answer_lost;
+  job->attempt++;
+  g_debug ("%s request for datapoints %u to %u failed (%s); sending it again",
+           job->is_delete ? "Delete" : "Ingest", job->done, job->done + job->chunk_len - 1,
+           error->message);
+  return TRUE;
 }
 
 /* Says how far the job got before `error` stopped it. */
@@ -441,6 +441,13 @@ job_explain_failure (Job     *job,
                                  " datapoints deleted. Deleting again is harmless: "),
                                chunk, job->n_chunks, job->done, job->done + job->chunk_len - 1,
                                job->done, job->n_deleted);
+  else if (answer_was_lost (*error))
+    how_far = g_strdup_printf (_("Ingesting stopped at request %u of %u (datapoints %u to %u), "
+                                 "whose answer was lost: the service may have stored it or not; "
+                                 "%u datapoints before it were stored. Ingest again with "
+                                 "allow_existing to store the rest without duplicates: "),
+                               chunk, job->n_chunks, job->done, job->done + job->chunk_len - 1,
+                               job->done);
   else if (job->done == 0)
     how_far = g_strdup_printf (_("Ingesting stopped at request 1 of %u; nothing was stored: "),
                                job->n_chunks);
