@@ -27,6 +27,7 @@
 
 #include <glib.h>
 #include "tilebox-pb-private.h"
+#include "tilebox-ingest-result.h"
 
 G_BEGIN_DECLS
 
@@ -338,10 +339,10 @@ typedef struct {
 
 /* --- DataIngestionService ---------------------------------------------- */
 
-/* The service takes at most this many datapoints in one Ingest and this
- * many ids in one Delete. */
-#define TILEBOX_INGEST_MAX_DATAPOINTS 8192
-#define TILEBOX_DELETE_MAX_DATAPOINTS 8192
+/* The service takes at most TILEBOX_INGEST_MAX_DATAPOINTS (public, in
+ * tilebox-ingest-result.h) datapoints in one Ingest, and as many ids in
+ * one Delete. */
+#define TILEBOX_DELETE_MAX_DATAPOINTS TILEBOX_INGEST_MAX_DATAPOINTS
 
 typedef struct {
   TileboxPbId collection_id;   /* 1 */
