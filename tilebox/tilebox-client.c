@@ -13,6 +13,7 @@
 #include "tilebox-dataset-private.h"
 #include "tilebox-dataset-group-private.h"
 #include "tilebox-error.h"
+#include "tilebox-field-spec-private.h"
 #include "tilebox-messages-private.h"
 #include "tilebox-util-private.h"
 #include "tilebox-version.h"
@@ -1001,4 +1002,472 @@ tilebox_client_get_dataset_by_id_finish (TileboxClient  *self,
   g_return_val_if_fail (TILEBOX_IS_CLIENT (self), NULL);
 
   return _tilebox_rpc_invoke_finish (self, tilebox_client_get_dataset_by_id_async, result, error);
+}
+
+/* --- create, update and delete datasets ----------------------------------- */
+
+
+static gboolean
+check_dataset_name (const char  *name,
+                    GError     **error)
+{
+  g_autofree char *stripped = NULL;
+
+  if (!_tilebox_name_validate (name, _("dataset name"), error))
+    return FALSE;
+  stripped = g_strstrip (g_strdup (name));
+  if (*stripped == '\0')
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("The dataset name must not be blank: give the dataset a name such as "
+                     "“Weather stations”"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What the service accepts as a code name. */
+static gboolean
+check_code_name (const char  *code_name,
+                 GError     **error)
+{
+  gboolean valid = g_ascii_islower (*code_name);
+
+  for (const char *p = code_name; valid && *p != '\0'; p++)
+    valid = g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '_';
+  if (!valid)
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("Invalid code name “%s”: use lowercase ASCII letters, digits and underscores, "
+                     "starting with a letter, such as “weather_stations”"),
+                   code_name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_summary (const char  *summary,
+               GError     **error)
+{
+  if (!g_utf8_validate (summary, -1, NULL))
+    {
+      g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                   _("The dataset summary is not valid UTF-8"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* NULL with error set when the arguments cannot make a dataset. */
+static GByteArray *
+create_dataset_request (const char          *name,
+                        TileboxDatasetKind   kind,
+                        TileboxFieldSpec   **fields,
+                        const char          *code_name,
+                        const char          *summary,
+                        GError             **error)
+{
+  g_auto(TileboxPbCreateDatasetRequest) request = { 0 };
+  GByteArray *out;
+
+  if (!check_dataset_name (name, error) ||
+      (code_name != NULL && !check_code_name (code_name, error)) ||
+      (summary != NULL && !check_summary (summary, error)) ||
+      !_tilebox_field_specs_to_dataset_type (kind, fields, &request.type, error))
+    return NULL;
+
+  request.name = g_strdup (name);
+  request.has_type = TRUE;
+  request.summary = g_strdup (summary);
+  request.code_name = g_strdup (code_name);
+  out = g_byte_array_new ();
+  _tilebox_pb_create_dataset_request_encode (&request, out);
+
+  return out;
+}
+
+/* NULL with error set when the arguments cannot update the dataset. */
+static GByteArray *
+update_dataset_request (TileboxDataset     *dataset,
+                        const char         *name,
+                        TileboxFieldSpec  **fields,
+                        const char         *summary,
+                        GError            **error)
+{
+  g_auto(TileboxPbUpdateDatasetRequest) request = { 0 };
+  GByteArray *out;
+
+  if ((name != NULL && !check_dataset_name (name, error)) ||
+      (summary != NULL && !check_summary (summary, error)))
+    return NULL;
+
+  if (fields != NULL)
+    {
+      TileboxDatasetKind kind = tilebox_dataset_get_kind (dataset);
+
+      if (kind != TILEBOX_DATASET_KIND_TEMPORAL && kind != TILEBOX_DATASET_KIND_SPATIOTEMPORAL)
+        {
+          g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
+                       _("The fields of dataset “%s” cannot be changed: the service did not say "
+                         "whether it is temporal or spatiotemporal; open it again and retry"),
+                       tilebox_dataset_get_slug (dataset));
+          return NULL;
+        }
+      if (!_tilebox_field_specs_to_dataset_type (kind, fields, &request.type, error))
+        return NULL;
+      request.has_type = TRUE;
+    }
+
+  _tilebox_dataset_get_pb_id (dataset, &request.id);
+  request.name = g_strdup (name);
+  request.summary = g_strdup (summary);
+  out = g_byte_array_new ();
+  _tilebox_pb_update_dataset_request_encode (&request, out);
+
+  return out;
+}
+
+static GByteArray *
+delete_dataset_request (TileboxDataset *dataset)
+{
+  TileboxPbDeleteDatasetRequest request = { 0 };
+  GByteArray *out = g_byte_array_new ();
+
+  _tilebox_dataset_get_pb_id (dataset, &request.id);
+  _tilebox_pb_delete_dataset_request_encode (&request, out);
+
+  return out;
+}
+
+static gpointer
+parse_delete_dataset (GBytes   *body,
+                      gpointer  unused,
+                      GError  **error)
+{
+  g_auto(TileboxPbDeleteDatasetResponse) response = { 0 };
+
+  if (!_tilebox_pb_decode_bytes (delete_dataset_response, &response, body, error))
+    return NULL;
+
+  return GINT_TO_POINTER (TRUE);
+}
+
+/**
+ * tilebox_client_create_dataset:
+ * @self: a client
+ * @name: the name of the dataset, such as `Weather stations`
+ * @kind: %TILEBOX_DATASET_KIND_TEMPORAL or %TILEBOX_DATASET_KIND_SPATIOTEMPORAL
+ * @fields: (array zero-terminated=1) (nullable): the fields of the datapoints
+ *   beyond those every dataset of @kind has, %NULL-terminated; %NULL for none
+ * @code_name: (nullable): the code name of the dataset, lowercase letters,
+ *   digits and underscores such as `weather_stations`, or %NULL to let the
+ *   service derive it from @name
+ * @summary: (nullable): a one-line summary, or %NULL for none
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #GError
+ *
+ * Creates a dataset whose datapoints have @fields, in the order given,
+ * after the fields every dataset of @kind has: `time` (a
+ * %TILEBOX_FIELD_TYPE_TIMESTAMP), `id` (a %TILEBOX_FIELD_TYPE_UUID) and
+ * `ingestion_time` (a %TILEBOX_FIELD_TYPE_TIMESTAMP), and for a
+ * spatiotemporal dataset `geometry` (a %TILEBOX_FIELD_TYPE_GEOMETRY). Those
+ * are added by the library; @fields must not name them.
+ *
+ * The arguments are checked before anything is sent: an empty name, an
+ * unknown kind, a field name that is not an identifier, given twice or
+ * reserved, an unknown enumeration or a malformed code name fail with
+ * %TILEBOX_ERROR_INVALID_ARGUMENT and a message that says what to change.
+ * A dataset with the same code name fails with %TILEBOX_ERROR_ALREADY_EXISTS.
+ *
+ * Returns: (transfer full): the new dataset, or %NULL with @error set
+ */
+TileboxDataset *
+tilebox_client_create_dataset (TileboxClient       *self,
+                               const char          *name,
+                               TileboxDatasetKind   kind,
+                               TileboxFieldSpec   **fields,
+                               const char          *code_name,
+                               const char          *summary,
+                               GCancellable        *cancellable,
+                               GError             **error)
+{
+  GByteArray *request;
+
+  g_return_val_if_fail (TILEBOX_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  request = create_dataset_request (name, kind, fields, code_name, summary, error);
+  if (request == NULL)
+    return NULL;
+
+  return _tilebox_rpc_invoke (self->rpc, TILEBOX_DATASET_SERVICE, "CreateDataset",
+                              request, parse_dataset, self,
+                              cancellable, error);
+}
+
+/**
+ * tilebox_client_create_dataset_async:
+ * @self: a client
+ * @name: the name of the dataset
+ * @kind: %TILEBOX_DATASET_KIND_TEMPORAL or %TILEBOX_DATASET_KIND_SPATIOTEMPORAL
+ * @fields: (array zero-terminated=1) (nullable): the fields of the datapoints
+ *   beyond those every dataset of @kind has, %NULL-terminated; %NULL for none
+ * @code_name: (nullable): the code name of the dataset, or %NULL to derive it
+ * @summary: (nullable): a one-line summary, or %NULL for none
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async): called on the caller's thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * Creates a dataset without blocking. See
+ * [method@Tilebox.Client.create_dataset]. The arguments are checked, and
+ * the request built, before this returns: @fields may be changed or freed
+ * afterwards.
+ */
+void
+tilebox_client_create_dataset_async (TileboxClient       *self,
+                                     const char          *name,
+                                     TileboxDatasetKind   kind,
+                                     TileboxFieldSpec   **fields,
+                                     const char          *code_name,
+                                     const char          *summary,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GByteArray *request;
+
+  g_return_if_fail (TILEBOX_IS_CLIENT (self));
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  request = create_dataset_request (name, kind, fields, code_name, summary, &error);
+  if (request == NULL)
+    {
+      g_task_report_error (self, callback, user_data, tilebox_client_create_dataset_async,
+                           g_steal_pointer (&error));
+      return;
+    }
+
+  _tilebox_rpc_invoke_async (self->rpc, self, tilebox_client_create_dataset_async,
+                             TILEBOX_DATASET_SERVICE, "CreateDataset", request,
+                             parse_dataset, g_object_ref (self), g_object_unref, g_object_unref,
+                             cancellable, callback, user_data);
+}
+
+/**
+ * tilebox_client_create_dataset_finish:
+ * @self: a client
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Tilebox.Client.create_dataset_async].
+ *
+ * Returns: (transfer full): the new dataset, or %NULL with @error set
+ */
+TileboxDataset *
+tilebox_client_create_dataset_finish (TileboxClient  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (TILEBOX_IS_CLIENT (self), NULL);
+
+  return _tilebox_rpc_invoke_finish (self, tilebox_client_create_dataset_async, result, error);
+}
+
+/**
+ * tilebox_client_update_dataset:
+ * @self: a client
+ * @dataset: the dataset to change
+ * @name: (nullable): the new name, or %NULL to keep the name
+ * @fields: (array zero-terminated=1) (nullable): the complete new list of the
+ *   dataset's own fields, without those every dataset of its kind has (see
+ *   [method@Tilebox.Client.create_dataset]), %NULL-terminated; %NULL to keep
+ *   the fields, an empty list for none
+ * @summary: (nullable): the new summary, or %NULL to keep the summary
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #GError
+ *
+ * Changes the name, fields or summary of a dataset. Fields are replaced as
+ * a whole: to add a field, pass the fields the dataset has with the new
+ * one. The service refuses to change the fields of a dataset whose type is
+ * not editable ([method@Tilebox.Dataset.get_type_editable]) with
+ * %TILEBOX_ERROR_FAILED_PRECONDITION.
+ *
+ * @dataset itself is not changed: it still describes the dataset as it
+ * was. The arguments are checked as by [method@Tilebox.Client.create_dataset]
+ * before anything is sent.
+ *
+ * Returns: (transfer full): the dataset as it is now, a new object, or
+ *   %NULL with @error set
+ */
+TileboxDataset *
+tilebox_client_update_dataset (TileboxClient      *self,
+                               TileboxDataset     *dataset,
+                               const char         *name,
+                               TileboxFieldSpec  **fields,
+                               const char         *summary,
+                               GCancellable       *cancellable,
+                               GError            **error)
+{
+  GByteArray *request;
+
+  g_return_val_if_fail (TILEBOX_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (TILEBOX_IS_DATASET (dataset), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  request = update_dataset_request (dataset, name, fields, summary, error);
+  if (request == NULL)
+    return NULL;
+
+  return _tilebox_rpc_invoke (self->rpc, TILEBOX_DATASET_SERVICE, "UpdateDataset",
+                              request, parse_dataset, self,
+                              cancellable, error);
+}
+
+/**
+ * tilebox_client_update_dataset_async:
+ * @self: a client
+ * @dataset: the dataset to change
+ * @name: (nullable): the new name, or %NULL to keep the name
+ * @fields: (array zero-terminated=1) (nullable): the complete new list of the
+ *   dataset's own fields, %NULL-terminated; %NULL to keep the fields
+ * @summary: (nullable): the new summary, or %NULL to keep the summary
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async): called on the caller's thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * Changes a dataset without blocking. See
+ * [method@Tilebox.Client.update_dataset]. The arguments are checked, and
+ * the request built, before this returns.
+ */
+void
+tilebox_client_update_dataset_async (TileboxClient       *self,
+                                     TileboxDataset      *dataset,
+                                     const char          *name,
+                                     TileboxFieldSpec   **fields,
+                                     const char          *summary,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GError) error = NULL;
+  GByteArray *request;
+
+  g_return_if_fail (TILEBOX_IS_CLIENT (self));
+  g_return_if_fail (TILEBOX_IS_DATASET (dataset));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  request = update_dataset_request (dataset, name, fields, summary, &error);
+  if (request == NULL)
+    {
+      g_task_report_error (self, callback, user_data, tilebox_client_update_dataset_async,
+                           g_steal_pointer (&error));
+      return;
+    }
+
+  _tilebox_rpc_invoke_async (self->rpc, self, tilebox_client_update_dataset_async,
+                             TILEBOX_DATASET_SERVICE, "UpdateDataset", request,
+                             parse_dataset, g_object_ref (self), g_object_unref, g_object_unref,
+                             cancellable, callback, user_data);
+}
+
+/**
+ * tilebox_client_update_dataset_finish:
+ * @self: a client
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Tilebox.Client.update_dataset_async].
+ *
+ * Returns: (transfer full): the dataset as it is now, or %NULL with @error set
+ */
+TileboxDataset *
+tilebox_client_update_dataset_finish (TileboxClient  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (TILEBOX_IS_CLIENT (self), NULL);
+
+  return _tilebox_rpc_invoke_finish (self, tilebox_client_update_dataset_async, result, error);
+}
+
+/**
+ * tilebox_client_delete_dataset:
+ * @self: a client
+ * @dataset: the dataset to delete
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for a #GError
+ *
+ * Deletes a dataset with all its collections and datapoints. Opening it
+ * afterwards fails with %TILEBOX_ERROR_NOT_FOUND, as does deleting it again.
+ *
+ * Returns: %TRUE on success, %FALSE with @error set
+ */
+gboolean
+tilebox_client_delete_dataset (TileboxClient   *self,
+                               TileboxDataset  *dataset,
+                               GCancellable    *cancellable,
+                               GError         **error)
+{
+  g_return_val_if_fail (TILEBOX_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (TILEBOX_IS_DATASET (dataset), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return _tilebox_rpc_invoke (self->rpc, TILEBOX_DATASET_SERVICE, "DeleteDataset",
+                              delete_dataset_request (dataset), parse_delete_dataset, NULL,
+                              cancellable, error) != NULL;
+}
+
+/**
+ * tilebox_client_delete_dataset_async:
+ * @self: a client
+ * @dataset: the dataset to delete
+ * @cancellable: (nullable): a cancellable
+ * @callback: (scope async): called on the caller's thread-default main context when done
+ * @user_data: data for @callback
+ *
+ * Deletes a dataset without blocking. See
+ * [method@Tilebox.Client.delete_dataset].
+ */
+void
+tilebox_client_delete_dataset_async (TileboxClient       *self,
+                                     TileboxDataset      *dataset,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (TILEBOX_IS_CLIENT (self));
+  g_return_if_fail (TILEBOX_IS_DATASET (dataset));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _tilebox_rpc_invoke_async (self->rpc, self, tilebox_client_delete_dataset_async,
+                             TILEBOX_DATASET_SERVICE, "DeleteDataset", delete_dataset_request (dataset),
+                             parse_delete_dataset, NULL, NULL, NULL,
+                             cancellable, callback, user_data);
+}
+
+/**
+ * tilebox_client_delete_dataset_finish:
+ * @self: a client
+ * @result: the result passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Tilebox.Client.delete_dataset_async].
+ *
+ * Returns: %TRUE on success, %FALSE with @error set
+ */
+gboolean
+tilebox_client_delete_dataset_finish (TileboxClient  *self,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  g_return_val_if_fail (TILEBOX_IS_CLIENT (self), FALSE);
+
+  return _tilebox_rpc_invoke_finish (self, tilebox_client_delete_dataset_async, result, error) != NULL;
 }

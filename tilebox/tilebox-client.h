@@ -14,6 +14,7 @@
 #include "tilebox-version.h"
 #include "tilebox-dataset.h"
 #include "tilebox-dataset-group.h"
+#include "tilebox-field-spec.h"
 
 G_BEGIN_DECLS
 
@@ -109,6 +110,68 @@ void            tilebox_client_get_dataset_by_id_async    (TileboxClient        
                                                            gpointer              user_data);
 TILEBOX_AVAILABLE_IN_ALL
 TileboxDataset *tilebox_client_get_dataset_by_id_finish   (TileboxClient        *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
+
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDataset *tilebox_client_create_dataset             (TileboxClient        *self,
+                                                           const char           *name,
+                                                           TileboxDatasetKind    kind,
+                                                           TileboxFieldSpec    **fields,
+                                                           const char           *code_name,
+                                                           const char           *summary,
+                                                           GCancellable         *cancellable,
+                                                           GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void            tilebox_client_create_dataset_async       (TileboxClient        *self,
+                                                           const char           *name,
+                                                           TileboxDatasetKind    kind,
+                                                           TileboxFieldSpec    **fields,
+                                                           const char           *code_name,
+                                                           const char           *summary,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDataset *tilebox_client_create_dataset_finish      (TileboxClient        *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
+
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDataset *tilebox_client_update_dataset             (TileboxClient        *self,
+                                                           TileboxDataset       *dataset,
+                                                           const char           *name,
+                                                           TileboxFieldSpec    **fields,
+                                                           const char           *summary,
+                                                           GCancellable         *cancellable,
+                                                           GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void            tilebox_client_update_dataset_async       (TileboxClient        *self,
+                                                           TileboxDataset       *dataset,
+                                                           const char           *name,
+                                                           TileboxFieldSpec    **fields,
+                                                           const char           *summary,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+TileboxDataset *tilebox_client_update_dataset_finish      (TileboxClient        *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
+
+TILEBOX_AVAILABLE_IN_ALL
+gboolean        tilebox_client_delete_dataset             (TileboxClient        *self,
+                                                           TileboxDataset       *dataset,
+                                                           GCancellable         *cancellable,
+                                                           GError              **error);
+TILEBOX_AVAILABLE_IN_ALL
+void            tilebox_client_delete_dataset_async       (TileboxClient        *self,
+                                                           TileboxDataset       *dataset,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+TILEBOX_AVAILABLE_IN_ALL
+gboolean        tilebox_client_delete_dataset_finish      (TileboxClient        *self,
                                                            GAsyncResult         *result,
                                                            GError              **error);
 

@@ -17,6 +17,7 @@
 #include "tilebox-filter.h"
 #include "tilebox-query.h"
 #include "tilebox-schema.h"
+#include "tilebox-field-spec.h"
 #include "tilebox-datapoints.h"
 #include "tilebox-query-cursor.h"
 #include "tilebox-ingest-result.h"

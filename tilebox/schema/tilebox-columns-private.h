@@ -112,6 +112,10 @@ struct _TileboxColumns
  * before (or after) the dataset's own set. */
 gboolean _tilebox_columns_add_well_known_types (TileboxDescPool  *pool,
                                                 GError          **error);
+/* Added: the full name (datasets.v1.ProcessingLevel) of the well-known
+ * enum called `name`, given in full or short (ProcessingLevel), a leading
+ * dot tolerated; NULL for any other name. Free with g_free (). */
+char *_tilebox_columns_well_known_enum_full_name (const char *name);
 
 /* Added: the kind of column a field decodes into (of its elements, for a
  * repeated field): what its type and, for a message, its well-known type

@@ -15,6 +15,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "tilebox-columns-private.h"
 #include "tilebox-descriptor-private.h"
 #include "tilebox-pb-private.h"
@@ -325,4 +327,22 @@ _tilebox_columns_add_well_known_types (TileboxDescPool  *pool,
               id_messages, G_N_ELEMENTS (id_messages), NULL, 0);
 
   return _tilebox_desc_pool_add_file_set (pool, set->data, set->len, error);
+}
+
+char *
+_tilebox_columns_well_known_enum_full_name (const char *name)
+{
+  const char *package = "datasets.v1.";
+  const char *short_name;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (*name == '.')
+    name++;
+  short_name = g_str_has_prefix (name, package) ? name + strlen (package) : name;
+  for (guint i = 0; i < G_N_ELEMENTS (datasets_enums); i++)
+    if (g_str_equal (short_name, datasets_enums[i].name))
+      return g_strconcat (package, datasets_enums[i].name, NULL);
+
+  return NULL;
 }
