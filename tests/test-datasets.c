@@ -74,11 +74,11 @@ code_name_of (const char *name)
   return g_strdelimit (g_steal_pointer (&lower), " ", '_');
 }
 
-/* A NULL-terminated array of specs that frees them. */
+/* An array of specs that frees them. */
 static GPtrArray *
 specs_new (void)
 {
-  return g_ptr_array_new_null_terminated (8, (GDestroyNotify) tilebox_field_spec_unref, TRUE);
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) tilebox_field_spec_unref);
 }
 
 static TileboxFieldSpec **
@@ -108,7 +108,7 @@ create_sync (TileboxClient       *client,
   TileboxDataset *dataset;
 
   dataset = tilebox_client_create_dataset (client, name, kind, specs ? specs_data (specs) : NULL,
-                                           NULL, NULL, NULL, &error);
+                                           specs ? specs->len : 0, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (TILEBOX_IS_DATASET (dataset));
   return dataset;
@@ -407,7 +407,7 @@ test_spec_request_descriptors (void)
   add_spec (specs, "velocity", TILEBOX_FIELD_TYPE_VEC3);
 
   g_assert_true (_tilebox_field_specs_to_dataset_type (TILEBOX_DATASET_KIND_SPATIOTEMPORAL, specs_data (specs),
-                                                       &type, &error));
+                                                       specs->len, &type, &error));
   g_assert_no_error (error);
   g_assert_cmpint (type.kind, ==, TILEBOX_DATASET_KIND_SPATIOTEMPORAL);
   g_assert_cmpuint (type.fields->len, ==, G_N_ELEMENTS (expected));
@@ -569,7 +569,8 @@ test_create_temporal_with_every_type (void)
   g_autoptr(TileboxDataset) fetched = NULL;
   g_autoptr(GError) error = NULL;
 
-  created = tilebox_client_create_dataset (client, name, TILEBOX_DATASET_KIND_TEMPORAL, specs_data (specs),
+  created = tilebox_client_create_dataset (client, name, TILEBOX_DATASET_KIND_TEMPORAL,
+                                           specs_data (specs), specs->len,
                                            NULL, "Every type there is", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (TILEBOX_IS_DATASET (created));
@@ -631,7 +632,7 @@ test_create_without_own_fields_and_with_code_name (void)
 
   add_spec (specs, "geometry", TILEBOX_FIELD_TYPE_GEOMETRY);
   chosen = tilebox_client_create_dataset (client, "Any name at all", TILEBOX_DATASET_KIND_TEMPORAL,
-                                          specs_data (specs), code_name, NULL, NULL, &error);
+                                          specs_data (specs), specs->len, code_name, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (tilebox_dataset_get_code_name (chosen), ==, code_name);
   slug = g_strconcat ("local.", code_name, NULL);
@@ -643,7 +644,7 @@ test_create_without_own_fields_and_with_code_name (void)
   /* The code name is taken now. */
   g_clear_object (&chosen);
   chosen = tilebox_client_create_dataset (client, "Another name", TILEBOX_DATASET_KIND_TEMPORAL,
-                                          NULL, code_name, NULL, NULL, &error);
+                                          NULL, 0, code_name, NULL, NULL, &error);
   g_assert_null (chosen);
   g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_ALREADY_EXISTS);
 }
@@ -659,7 +660,8 @@ test_create_async (void)
   Wait wait;
 
   wait_init (&wait);
-  tilebox_client_create_dataset_async (client, name, TILEBOX_DATASET_KIND_TEMPORAL, specs_data (specs),
+  tilebox_client_create_dataset_async (client, name, TILEBOX_DATASET_KIND_TEMPORAL,
+                                       specs_data (specs), specs->len,
                                        NULL, NULL, NULL, wait_ready_cb, &wait);
   /* The specs are copied into the request: dropping them is fine. */
   g_clear_pointer (&specs, g_ptr_array_unref);
@@ -691,7 +693,8 @@ test_update_renames_and_adds_a_field (void)
   created = create_sync (client, name, TILEBOX_DATASET_KIND_SPATIOTEMPORAL, specs);
 
   tilebox_field_spec_set_description (add_spec (specs, "station", TILEBOX_FIELD_TYPE_STRING), "Station name");
-  updated = tilebox_client_update_dataset (client, created, new_name, specs_data (specs), NULL, NULL, &error);
+  updated = tilebox_client_update_dataset (client, created, new_name, specs_data (specs), specs->len,
+                                           NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (updated != created);
   g_assert_cmpstr (tilebox_dataset_get_id (updated), ==, tilebox_dataset_get_id (created));
@@ -714,37 +717,40 @@ test_update_renames_and_adds_a_field (void)
   g_assert_nonnull (tilebox_schema_lookup_field (tilebox_dataset_get_schema (fetched), "station"));
 }
 
-/* NULL keeps what there is; an empty list of fields leaves only the
- * kind's fields. */
+/* Neither NULL nor an empty list changes the fields (bindings pass an
+ * empty list as NULL); both leave the other changes to go through. */
 static void
-test_update_null_keeps_and_empty_clears (void)
+test_update_null_and_empty_keep_fields (void)
 {
   g_autoptr(TileboxClient) client = new_client ();
   g_autoptr(GPtrArray) specs = specs_new ();
-  g_autoptr(GPtrArray) none = specs_new ();
+  TileboxFieldSpec *empty[1] = { NULL };
   g_autofree char *name = unique_name ();
   g_autoptr(TileboxDataset) created = NULL;
   g_autoptr(TileboxDataset) summarised = NULL;
-  g_autoptr(TileboxDataset) cleared = NULL;
+  g_autoptr(TileboxDataset) renamed = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *names = NULL;
 
   add_spec (specs, "temperature", TILEBOX_FIELD_TYPE_DOUBLE);
   created = create_sync (client, name, TILEBOX_DATASET_KIND_TEMPORAL, specs);
 
-  summarised = tilebox_client_update_dataset (client, created, NULL, NULL, "Now with a summary", NULL, &error);
+  summarised = tilebox_client_update_dataset (client, created, NULL, NULL, 0, "Now with a summary",
+                                              NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (tilebox_dataset_get_name (summarised), ==, name);
   g_assert_cmpstr (tilebox_dataset_get_summary (summarised), ==, "Now with a summary");
   names = field_names (summarised);
   g_assert_cmpstr (names, ==, "time id ingestion_time temperature");
 
-  cleared = tilebox_client_update_dataset (client, summarised, NULL, specs_data (none), NULL, NULL, &error);
+  renamed = tilebox_client_update_dataset (client, summarised, "Renamed, fields kept", empty, 0, NULL,
+                                           NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (tilebox_dataset_get_summary (cleared), ==, "Now with a summary");
+  g_assert_cmpstr (tilebox_dataset_get_name (renamed), ==, "Renamed, fields kept");
+  g_assert_cmpstr (tilebox_dataset_get_summary (renamed), ==, "Now with a summary");
   g_clear_pointer (&names, g_free);
-  names = field_names (cleared);
-  g_assert_cmpstr (names, ==, "time id ingestion_time");
+  names = field_names (renamed);
+  g_assert_cmpstr (names, ==, "time id ingestion_time temperature");
 }
 
 static void
@@ -763,8 +769,8 @@ test_update_async (void)
   g_ptr_array_add (specs, tilebox_field_spec_new_enum ("level", "ProcessingLevel"));
 
   wait_init (&wait);
-  tilebox_client_update_dataset_async (client, created, "Renamed async", specs_data (specs), NULL,
-                                       NULL, wait_ready_cb, &wait);
+  tilebox_client_update_dataset_async (client, created, "Renamed async", specs_data (specs), specs->len,
+                                       NULL, NULL, wait_ready_cb, &wait);
   updated = tilebox_client_update_dataset_finish (client, wait_run (&wait), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (tilebox_dataset_get_name (updated), ==, "Renamed async");
@@ -785,7 +791,8 @@ test_update_fixed_type_is_failed_precondition (void)
 
   g_assert_false (tilebox_dataset_get_type_editable (s2));
   add_spec (specs, "extra", TILEBOX_FIELD_TYPE_BOOL);
-  updated = tilebox_client_update_dataset (client, s2, NULL, specs_data (specs), NULL, NULL, &error);
+  updated = tilebox_client_update_dataset (client, s2, NULL, specs_data (specs), specs->len, NULL, NULL,
+                                           &error);
   g_assert_null (updated);
   g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_FAILED_PRECONDITION);
 }
@@ -882,7 +889,7 @@ round_trip_created_cb (GObject      *source,
                        gpointer      user_data)
 {
   RoundTrip *trip = user_data;
-  TileboxFieldSpec *fields[3] = { NULL };
+  TileboxFieldSpec *fields[2];
 
   trip->created = tilebox_client_create_dataset_finish (TILEBOX_CLIENT (source), result, &trip->error);
   if (trip->created == NULL)
@@ -892,8 +899,8 @@ round_trip_created_cb (GObject      *source,
     }
   fields[0] = tilebox_field_spec_new ("count", TILEBOX_FIELD_TYPE_UINT64);
   fields[1] = tilebox_field_spec_new ("where", TILEBOX_FIELD_TYPE_LATLONALT);
-  tilebox_client_update_dataset_async (trip->client, trip->created, NULL, fields, "Summary",
-                                       NULL, round_trip_updated_cb, trip);
+  tilebox_client_update_dataset_async (trip->client, trip->created, NULL, fields, G_N_ELEMENTS (fields),
+                                       "Summary", NULL, round_trip_updated_cb, trip);
   tilebox_field_spec_unref (fields[0]);
   tilebox_field_spec_unref (fields[1]);
 }
@@ -907,7 +914,7 @@ test_round_trip_on_main_loop (void)
 
   trip.client = new_client ();
   trip.loop = g_main_loop_new (test_context, FALSE);
-  tilebox_client_create_dataset_async (trip.client, name, TILEBOX_DATASET_KIND_SPATIOTEMPORAL, NULL,
+  tilebox_client_create_dataset_async (trip.client, name, TILEBOX_DATASET_KIND_SPATIOTEMPORAL, NULL, 0,
                                        NULL, NULL, NULL, round_trip_created_cb, &trip);
   g_main_loop_run (trip.loop);
 
@@ -940,10 +947,12 @@ assert_create_refused (TileboxClient       *client,
   g_autoptr(GError) error = NULL;
   g_autoptr(TileboxDataset) dataset = NULL;
   TileboxFieldSpec **fields = specs ? specs_data (specs) : NULL;
+  gsize n_fields = specs ? specs->len : 0;
   guint before = request_count ();
   Wait wait;
 
-  dataset = tilebox_client_create_dataset (client, name, kind, fields, code_name, summary, NULL, &error);
+  dataset = tilebox_client_create_dataset (client, name, kind, fields, n_fields, code_name, summary,
+                                           NULL, &error);
   g_assert_null (dataset);
   g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
   if (strstr (error->message, expected) == NULL)
@@ -951,7 +960,7 @@ assert_create_refused (TileboxClient       *client,
   g_clear_error (&error);
 
   wait_init (&wait);
-  tilebox_client_create_dataset_async (client, name, kind, fields, code_name, summary, NULL,
+  tilebox_client_create_dataset_async (client, name, kind, fields, n_fields, code_name, summary, NULL,
                                        wait_ready_cb, &wait);
   dataset = tilebox_client_create_dataset_finish (client, wait_run (&wait), &error);
   g_assert_null (dataset);
@@ -1076,18 +1085,19 @@ test_invalid_update_is_refused_without_traffic (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(TileboxDataset) updated = NULL;
       TileboxFieldSpec **fields = cases[i].specs ? specs_data (cases[i].specs) : NULL;
+      gsize n_fields = cases[i].specs ? cases[i].specs->len : 0;
       Wait wait;
 
-      updated = tilebox_client_update_dataset (client, created, cases[i].name, fields, cases[i].summary,
-                                               NULL, &error);
+      updated = tilebox_client_update_dataset (client, created, cases[i].name, fields, n_fields,
+                                               cases[i].summary, NULL, &error);
       g_assert_null (updated);
       g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
       g_assert_nonnull (strstr (error->message, cases[i].expected));
       g_clear_error (&error);
 
       wait_init (&wait);
-      tilebox_client_update_dataset_async (client, created, cases[i].name, fields, cases[i].summary,
-                                           NULL, wait_ready_cb, &wait);
+      tilebox_client_update_dataset_async (client, created, cases[i].name, fields, n_fields,
+                                           cases[i].summary, NULL, wait_ready_cb, &wait);
       updated = tilebox_client_update_dataset_finish (client, wait_run (&wait), &error);
       g_assert_null (updated);
       g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
@@ -1110,14 +1120,14 @@ test_server_errors_map_to_codes (void)
   created = create_sync (client, name, TILEBOX_DATASET_KIND_TEMPORAL, NULL);
 
   _tilebox_server_fail_next (server, 1, 403, "permission_denied", 0);
-  dataset = tilebox_client_create_dataset (client, "Denied", TILEBOX_DATASET_KIND_TEMPORAL, NULL, NULL,
-                                           NULL, NULL, &error);
+  dataset = tilebox_client_create_dataset (client, "Denied", TILEBOX_DATASET_KIND_TEMPORAL, NULL, 0,
+                                           NULL, NULL, NULL, &error);
   g_assert_null (dataset);
   g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
   _tilebox_server_fail_next (server, 1, 500, "internal", 0);
-  dataset = tilebox_client_update_dataset (client, created, "Broken", NULL, NULL, NULL, &error);
+  dataset = tilebox_client_update_dataset (client, created, "Broken", NULL, 0, NULL, NULL, &error);
   g_assert_null (dataset);
   g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INTERNAL);
   g_clear_error (&error);
@@ -1151,12 +1161,13 @@ test_cancelled_before_start (void)
   g_cancellable_cancel (cancellable);
   before = request_count ();
 
-  dataset = tilebox_client_create_dataset (client, "Cancelled", TILEBOX_DATASET_KIND_TEMPORAL, NULL, NULL,
-                                           NULL, cancellable, &error);
+  dataset = tilebox_client_create_dataset (client, "Cancelled", TILEBOX_DATASET_KIND_TEMPORAL, NULL, 0,
+                                           NULL, NULL, cancellable, &error);
   g_assert_null (dataset);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
-  dataset = tilebox_client_update_dataset (client, created, "Cancelled", NULL, NULL, cancellable, &error);
+  dataset = tilebox_client_update_dataset (client, created, "Cancelled", NULL, 0, NULL, cancellable,
+                                           &error);
   g_assert_null (dataset);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -1165,8 +1176,8 @@ test_cancelled_before_start (void)
   g_clear_error (&error);
 
   wait_init (&wait);
-  tilebox_client_create_dataset_async (client, "Cancelled", TILEBOX_DATASET_KIND_TEMPORAL, NULL, NULL,
-                                       NULL, cancellable, wait_ready_cb, &wait);
+  tilebox_client_create_dataset_async (client, "Cancelled", TILEBOX_DATASET_KIND_TEMPORAL, NULL, 0,
+                                       NULL, NULL, cancellable, wait_ready_cb, &wait);
   dataset = tilebox_client_create_dataset_finish (client, wait_run (&wait), &error);
   g_assert_null (dataset);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -1174,7 +1185,7 @@ test_cancelled_before_start (void)
   wait_clear (&wait);
 
   wait_init (&wait);
-  tilebox_client_update_dataset_async (client, created, "Cancelled", NULL, NULL, cancellable,
+  tilebox_client_update_dataset_async (client, created, "Cancelled", NULL, 0, NULL, cancellable,
                                        wait_ready_cb, &wait);
   dataset = tilebox_client_update_dataset_finish (client, wait_run (&wait), &error);
   g_assert_null (dataset);
@@ -1228,7 +1239,7 @@ test_cancelled_in_flight (void)
 
   start = g_get_monotonic_time ();
   thread = g_thread_new ("canceller", cancel_thread, blocking);
-  dataset = tilebox_client_create_dataset (client, "Slow blocking", TILEBOX_DATASET_KIND_TEMPORAL, NULL,
+  dataset = tilebox_client_create_dataset (client, "Slow blocking", TILEBOX_DATASET_KIND_TEMPORAL, NULL, 0,
                                            NULL, NULL, blocking, &error);
   g_thread_join (thread);
   g_assert_null (dataset);
@@ -1242,7 +1253,7 @@ test_cancelled_in_flight (void)
   g_source_attach (source, test_context);
   g_source_unref (source);
   wait_init (&wait);
-  tilebox_client_create_dataset_async (client, "Slow async", TILEBOX_DATASET_KIND_SPATIOTEMPORAL, NULL,
+  tilebox_client_create_dataset_async (client, "Slow async", TILEBOX_DATASET_KIND_SPATIOTEMPORAL, NULL, 0,
                                        NULL, NULL, async, wait_ready_cb, &wait);
   dataset = tilebox_client_create_dataset_finish (client, wait_run (&wait), &error);
   g_assert_null (dataset);
@@ -1283,7 +1294,7 @@ main (int   argc,
   g_test_add_func ("/datasets/create/async", test_create_async);
 
   g_test_add_func ("/datasets/update/renames-and-adds-a-field", test_update_renames_and_adds_a_field);
-  g_test_add_func ("/datasets/update/null-keeps-and-empty-clears", test_update_null_keeps_and_empty_clears);
+  g_test_add_func ("/datasets/update/null-and-empty-keep-fields", test_update_null_and_empty_keep_fields);
   g_test_add_func ("/datasets/update/async", test_update_async);
   g_test_add_func ("/datasets/update/fixed-type-is-failed-precondition", test_update_fixed_type_is_failed_precondition);
 

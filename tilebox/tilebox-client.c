@@ -1006,6 +1006,17 @@ tilebox_client_get_dataset_by_id_finish (TileboxClient  *self,
 
 /* --- create, update and delete datasets ----------------------------------- */
 
+static gboolean
+field_specs_are_valid (TileboxFieldSpec **fields,
+                       gsize              n_fields)
+{
+  if (fields == NULL)
+    return n_fields == 0;
+  for (gsize i = 0; i < n_fields; i++)
+    if (fields[i] == NULL)
+      return FALSE;
+  return TRUE;
+}
 
 static gboolean
 check_dataset_name (const char  *name,
@@ -1064,6 +1075,7 @@ static GByteArray *
 create_dataset_request (const char          *name,
                         TileboxDatasetKind   kind,
                         TileboxFieldSpec   **fields,
+                        gsize                n_fields,
                         const char          *code_name,
                         const char          *summary,
                         GError             **error)
@@ -1074,7 +1086,7 @@ create_dataset_request (const char          *name,
   if (!check_dataset_name (name, error) ||
       (code_name != NULL && !check_code_name (code_name, error)) ||
       (summary != NULL && !check_summary (summary, error)) ||
-      !_tilebox_field_specs_to_dataset_type (kind, fields, &request.type, error))
+      !_tilebox_field_specs_to_dataset_type (kind, fields, n_fields, &request.type, error))
     return NULL;
 
   request.name = g_strdup (name);
@@ -1092,6 +1104,7 @@ static GByteArray *
 update_dataset_request (TileboxDataset     *dataset,
                         const char         *name,
                         TileboxFieldSpec  **fields,
+                        gsize               n_fields,
                         const char         *summary,
                         GError            **error)
 {
@@ -1102,7 +1115,7 @@ update_dataset_request (TileboxDataset     *dataset,
       (summary != NULL && !check_summary (summary, error)))
     return NULL;
 
-  if (fields != NULL)
+  if (n_fields > 0)
     {
       TileboxDatasetKind kind = tilebox_dataset_get_kind (dataset);
 
@@ -1114,7 +1127,7 @@ update_dataset_request (TileboxDataset     *dataset,
                        tilebox_dataset_get_slug (dataset));
           return NULL;
         }
-      if (!_tilebox_field_specs_to_dataset_type (kind, fields, &request.type, error))
+      if (!_tilebox_field_specs_to_dataset_type (kind, fields, n_fields, &request.type, error))
         return NULL;
       request.has_type = TRUE;
     }
@@ -1158,8 +1171,9 @@ parse_delete_dataset (GBytes   *body,
  * @self: a client
  * @name: the name of the dataset, such as `Weather stations`
  * @kind: %TILEBOX_DATASET_KIND_TEMPORAL or %TILEBOX_DATASET_KIND_SPATIOTEMPORAL
- * @fields: (array zero-terminated=1) (nullable): the fields of the datapoints
- *   beyond those every dataset of @kind has, %NULL-terminated; %NULL for none
+ * @fields: (array length=n_fields) (nullable): the fields of the datapoints
+ *   beyond those every dataset of @kind has
+ * @n_fields: the number of @fields
  * @code_name: (nullable): the code name of the dataset, lowercase letters,
  *   digits and underscores such as `weather_stations`, or %NULL to let the
  *   service derive it from @name
@@ -1187,6 +1201,7 @@ tilebox_client_create_dataset (TileboxClient       *self,
                                const char          *name,
                                TileboxDatasetKind   kind,
                                TileboxFieldSpec   **fields,
+                               gsize                n_fields,
                                const char          *code_name,
                                const char          *summary,
                                GCancellable        *cancellable,
@@ -1196,10 +1211,11 @@ tilebox_client_create_dataset (TileboxClient       *self,
 
   g_return_val_if_fail (TILEBOX_IS_CLIENT (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (field_specs_are_valid (fields, n_fields), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  request = create_dataset_request (name, kind, fields, code_name, summary, error);
+  request = create_dataset_request (name, kind, fields, n_fields, code_name, summary, error);
   if (request == NULL)
     return NULL;
 
@@ -1213,8 +1229,9 @@ tilebox_client_create_dataset (TileboxClient       *self,
  * @self: a client
  * @name: the name of the dataset
  * @kind: %TILEBOX_DATASET_KIND_TEMPORAL or %TILEBOX_DATASET_KIND_SPATIOTEMPORAL
- * @fields: (array zero-terminated=1) (nullable): the fields of the datapoints
- *   beyond those every dataset of @kind has, %NULL-terminated; %NULL for none
+ * @fields: (array length=n_fields) (nullable): the fields of the datapoints
+ *   beyond those every dataset of @kind has
+ * @n_fields: the number of @fields
  * @code_name: (nullable): the code name of the dataset, or %NULL to derive it
  * @summary: (nullable): a one-line summary, or %NULL for none
  * @cancellable: (nullable): a cancellable
@@ -1231,6 +1248,7 @@ tilebox_client_create_dataset_async (TileboxClient       *self,
                                      const char          *name,
                                      TileboxDatasetKind   kind,
                                      TileboxFieldSpec   **fields,
+                                     gsize                n_fields,
                                      const char          *code_name,
                                      const char          *summary,
                                      GCancellable        *cancellable,
@@ -1242,9 +1260,10 @@ tilebox_client_create_dataset_async (TileboxClient       *self,
 
   g_return_if_fail (TILEBOX_IS_CLIENT (self));
   g_return_if_fail (name != NULL);
+  g_return_if_fail (field_specs_are_valid (fields, n_fields));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  request = create_dataset_request (name, kind, fields, code_name, summary, &error);
+  request = create_dataset_request (name, kind, fields, n_fields, code_name, summary, &error);
   if (request == NULL)
     {
       g_task_report_error (self, callback, user_data, tilebox_client_create_dataset_async,
@@ -1283,18 +1302,21 @@ tilebox_client_create_dataset_finish (TileboxClient  *self,
  * @self: a client
  * @dataset: the dataset to change
  * @name: (nullable): the new name, or %NULL to keep the name
- * @fields: (array zero-terminated=1) (nullable): the complete new list of the
+ * @fields: (array length=n_fields) (nullable): the complete new list of the
  *   dataset's own fields, without those every dataset of its kind has (see
- *   [method@Tilebox.Client.create_dataset]), %NULL-terminated; %NULL to keep
- *   the fields, an empty list for none
+ *   [method@Tilebox.Client.create_dataset]); none to keep the fields
+ * @n_fields: the number of @fields, 0 to keep the fields
  * @summary: (nullable): the new summary, or %NULL to keep the summary
  * @cancellable: (nullable): a cancellable
  * @error: return location for a #GError
  *
  * Changes the name, fields or summary of a dataset. Fields are replaced as
  * a whole: to add a field, pass the fields the dataset has with the new
- * one. The service refuses to change the fields of a dataset whose type is
- * not editable ([method@Tilebox.Dataset.get_type_editable]) with
+ * one. An empty list keeps the fields, as %NULL does (most language
+ * bindings pass an empty list as %NULL): a dataset cannot be left without
+ * fields of its own by an update. The service refuses to change the fields
+ * of a dataset whose type is not editable
+ * ([method@Tilebox.Dataset.get_type_editable]) with
  * %TILEBOX_ERROR_FAILED_PRECONDITION.
  *
  * @dataset itself is not changed: it still describes the dataset as it
@@ -1309,6 +1331,7 @@ tilebox_client_update_dataset (TileboxClient      *self,
                                TileboxDataset     *dataset,
                                const char         *name,
                                TileboxFieldSpec  **fields,
+                               gsize               n_fields,
                                const char         *summary,
                                GCancellable       *cancellable,
                                GError            **error)
@@ -1317,10 +1340,11 @@ tilebox_client_update_dataset (TileboxClient      *self,
 
   g_return_val_if_fail (TILEBOX_IS_CLIENT (self), NULL);
   g_return_val_if_fail (TILEBOX_IS_DATASET (dataset), NULL);
+  g_return_val_if_fail (field_specs_are_valid (fields, n_fields), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  request = update_dataset_request (dataset, name, fields, summary, error);
+  request = update_dataset_request (dataset, name, fields, n_fields, summary, error);
   if (request == NULL)
     return NULL;
 
@@ -1334,8 +1358,9 @@ tilebox_client_update_dataset (TileboxClient      *self,
  * @self: a client
  * @dataset: the dataset to change
  * @name: (nullable): the new name, or %NULL to keep the name
- * @fields: (array zero-terminated=1) (nullable): the complete new list of the
- *   dataset's own fields, %NULL-terminated; %NULL to keep the fields
+ * @fields: (array length=n_fields) (nullable): the complete new list of the
+ *   dataset's own fields; none to keep the fields
+ * @n_fields: the number of @fields, 0 to keep the fields
  * @summary: (nullable): the new summary, or %NULL to keep the summary
  * @cancellable: (nullable): a cancellable
  * @callback: (scope async): called on the caller's thread-default main context when done
@@ -1350,6 +1375,7 @@ tilebox_client_update_dataset_async (TileboxClient       *self,
                                      TileboxDataset      *dataset,
                                      const char          *name,
                                      TileboxFieldSpec   **fields,
+                                     gsize                n_fields,
                                      const char          *summary,
                                      GCancellable        *cancellable,
                                      GAsyncReadyCallback  callback,
@@ -1360,9 +1386,10 @@ tilebox_client_update_dataset_async (TileboxClient       *self,
 
   g_return_if_fail (TILEBOX_IS_CLIENT (self));
   g_return_if_fail (TILEBOX_IS_DATASET (dataset));
+  g_return_if_fail (field_specs_are_valid (fields, n_fields));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  request = update_dataset_request (dataset, name, fields, summary, &error);
+  request = update_dataset_request (dataset, name, fields, n_fields, summary, &error);
   if (request == NULL)
     {
       g_task_report_error (self, callback, user_data, tilebox_client_update_dataset_async,

@@ -13,8 +13,8 @@ G_BEGIN_DECLS
 
 /* Builds the DatasetType of a CreateDataset or UpdateDataset request: the
  * fields every dataset of `kind` has (time, id, ingestion_time, and geometry
- * when spatiotemporal), then `fields` (NULL-terminated, NULL for none)
- * in their order, numbered from 1 in that order. Each field's descriptor is a
+ * when spatiotemporal), then the n_fields `fields` (NULL when none) in
+ * their order, numbered from 1 in that order. Each field's descriptor is a
  * serialized google.protobuf.FieldDescriptorProto.
  *
  * Checks what the service would refuse, so that nothing is sent for a
@@ -24,6 +24,7 @@ G_BEGIN_DECLS
  * untouched. Clear `type` with _tilebox_pb_dataset_type_clear (). */
 gboolean _tilebox_field_specs_to_dataset_type (TileboxDatasetKind       kind,
                                                TileboxFieldSpec *const *fields,
+                                               gsize                    n_fields,
                                                TileboxPbDatasetType    *type,
                                                GError                 **error);
 

@@ -581,12 +581,12 @@ check_field_spec (const TileboxFieldSpec *spec,
 gboolean
 _tilebox_field_specs_to_dataset_type (TileboxDatasetKind       kind,
                                       TileboxFieldSpec *const *fields,
+                                      gsize                    n_fields,
                                       TileboxPbDatasetType    *type,
                                       GError                 **error)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) pb_fields = NULL;
-  guint n_fields = 0;
   guint n_required;
 
   if (kind != TILEBOX_DATASET_KIND_TEMPORAL && kind != TILEBOX_DATASET_KIND_SPATIOTEMPORAL)
@@ -597,17 +597,17 @@ _tilebox_field_specs_to_dataset_type (TileboxDatasetKind       kind,
       return FALSE;
     }
 
-  for (; fields != NULL && fields[n_fields] != NULL; n_fields++)
-    if (!check_field_spec (fields[n_fields], kind, seen, error))
+  for (gsize i = 0; i < n_fields; i++)
+    if (!check_field_spec (fields[i], kind, seen, error))
       return FALSE;
 
   n_required = n_required_fields (kind);
-  pb_fields = g_ptr_array_new_full (n_required + n_fields, _tilebox_pb_field_free);
+  pb_fields = g_ptr_array_new_full (n_required + (guint) n_fields, _tilebox_pb_field_free);
   for (guint i = 0; i < n_required; i++)
     g_ptr_array_add (pb_fields, field_new (required_fields[i].name, i + 1, TILEBOX_DESC_TYPE_MESSAGE,
                                            required_fields[i].type_name, FALSE,
                                            required_fields[i].description, NULL, FALSE));
-  for (guint i = 0; i < n_fields; i++)
+  for (gsize i = 0; i < n_fields; i++)
     {
       const TileboxFieldSpec *spec = fields[i];
       TileboxDescType desc_type = TILEBOX_DESC_TYPE_ENUM;
@@ -615,7 +615,7 @@ _tilebox_field_specs_to_dataset_type (TileboxDatasetKind       kind,
 
       if (spec->type != TILEBOX_FIELD_TYPE_ENUM)
         field_type_to_desc (spec->type, &desc_type, &type_name);
-      g_ptr_array_add (pb_fields, field_new (spec->name, n_required + i + 1, desc_type, type_name,
+      g_ptr_array_add (pb_fields, field_new (spec->name, n_required + (guint) i + 1, desc_type, type_name,
                                              spec->repeated, spec->description,
                                              spec->example_value, spec->queryable));
     }

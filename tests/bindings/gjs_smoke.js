@@ -13,6 +13,9 @@ Gio._promisify(Tilebox.Client.prototype, 'list_datasets_async', 'list_datasets_f
 Gio._promisify(Tilebox.Client.prototype, 'get_dataset_async', 'get_dataset_finish');
 Gio._promisify(Tilebox.Dataset.prototype, 'list_collections_async', 'list_collections_finish');
 Gio._promisify(Tilebox.QueryCursor.prototype, 'next_async', 'next_finish');
+Gio._promisify(Tilebox.Client.prototype, 'create_dataset_async', 'create_dataset_finish');
+Gio._promisify(Tilebox.Client.prototype, 'update_dataset_async', 'update_dataset_finish');
+Gio._promisify(Tilebox.Client.prototype, 'delete_dataset_async', 'delete_dataset_finish');
 Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish_utf8');
 
 function check(condition, what) {
@@ -81,6 +84,39 @@ try {
     const clearOnes = s2aFiltered.query(filtered, null);
     const covers = clearOnes.get_column('cloud_cover').deepUnpack();
     check(covers.length > 0 && covers.every(c => c < 20), `${covers.length} rows under 20% cloud`);
+
+    const depth = Tilebox.FieldSpec.new('depth', Tilebox.FieldType.FLOAT);
+    depth.set_queryable(true);
+    const direction = Tilebox.FieldSpec.new_enum('direction', 'datasets.v1.FlightDirection');
+    const created = await client.create_dataset_async('GJS soundings', Tilebox.DatasetKind.TEMPORAL,
+        [depth, direction], 'gjs_soundings', null, null);
+    check(created.slug === 'local.gjs_soundings', `slug, got ${created.slug}`);
+    const createdNames = created.schema.get_fields().map(f => f.name).join(' ');
+    check(createdNames === 'time id ingestion_time depth direction', `fields, got ${createdNames}`);
+    check(created.schema.lookup_field('direction').type_name === 'datasets.v1.FlightDirection', 'enum type name');
+    const where = Tilebox.FieldSpec.new('where', Tilebox.FieldType.LATLON);
+    const updated = await client.update_dataset_async(created, 'GJS soundings v2', [depth, direction, where],
+        null, null);
+    check(updated.name === 'GJS soundings v2' && updated.schema.lookup_field('where') !== null, 'updated');
+    check(created.schema.lookup_field('where') === null, 'the old dataset keeps its fields');
+    const kept = client.update_dataset(updated, null, null, 'Summary', null);
+    check(kept.schema.get_n_fields() === 6 && kept.summary === 'Summary', 'null keeps the fields');
+    const unchanged = client.update_dataset(kept, null, [], null, null);
+    check(unchanged.schema.get_n_fields() === 6, 'an empty list keeps them too');
+    try {
+        client.create_dataset('Refused', Tilebox.DatasetKind.TEMPORAL,
+            [Tilebox.FieldSpec.new('1st', Tilebox.FieldType.BOOL)], null, null, null);
+        check(false, 'an invalid field name fails');
+    } catch (e) {
+        check(e.matches(Tilebox.Error, Tilebox.Error.INVALID_ARGUMENT), `INVALID_ARGUMENT, got ${e}`);
+    }
+    check(await client.delete_dataset_async(unchanged, null), 'deleted');
+    try {
+        client.get_dataset('local.gjs_soundings', null);
+        check(false, 'a deleted dataset is gone');
+    } catch (e) {
+        check(e.matches(Tilebox.Error, Tilebox.Error.NOT_FOUND), `NOT_FOUND, got ${e}`);
+    }
 
     print(`ok: ${datasets.length} datasets, ${collections.length} Sentinel-2 collections, ` +
           `${cursor.n_pages} pages`);

@@ -205,6 +205,64 @@ class LocalServerTest(unittest.TestCase):
             berlin.query_pages(query).set_position("not a position")
         self.assertTrue(caught.exception.matches(Tilebox.error_quark(), Tilebox.Error.INVALID_ARGUMENT))
 
+    def test_create_update_delete_dataset(self):
+        client = Tilebox.Client.new_for_url(self.url, None)
+        cover = Tilebox.FieldSpec.new("cloud_cover", Tilebox.FieldType.DOUBLE)
+        cover.set_description("Cloud cover in percent")
+        cover.set_queryable(True)
+        bands = Tilebox.FieldSpec.new("bands", Tilebox.FieldType.STRING)
+        bands.set_repeated(True)
+        level = Tilebox.FieldSpec.new_enum("level", "ProcessingLevel")
+        self.assertEqual(level.get_type_name(), "datasets.v1.ProcessingLevel")
+
+        created = client.create_dataset("Python scenes", Tilebox.DatasetKind.SPATIOTEMPORAL,
+                                        [cover, bands, level], None, "From Python")
+        self.assertEqual(created.get_slug(), "local.python_scenes")
+        names = [f.get_name() for f in created.get_schema().get_fields()]
+        self.assertEqual(names, ["time", "id", "ingestion_time", "geometry", "cloud_cover", "bands", "level"])
+        field = created.get_schema().lookup_field("cloud_cover")
+        self.assertTrue(field.get_queryable())
+        self.assertEqual(field.get_description(), "Cloud cover in percent")
+        self.assertTrue(created.get_schema().lookup_field("bands").get_repeated())
+
+        # A field added, renamed; None and [] keep the fields.
+        orbit = Tilebox.FieldSpec.new("orbit", Tilebox.FieldType.UINT32)
+        updated = client.update_dataset(created, "Python scenes v2", [cover, bands, level, orbit], None, None)
+        self.assertEqual(updated.get_name(), "Python scenes v2")
+        self.assertIsNotNone(updated.get_schema().lookup_field("orbit"))
+        self.assertIsNone(created.get_schema().lookup_field("orbit"))
+        kept = client.update_dataset(updated, None, None, "New summary", None)
+        self.assertEqual(kept.get_schema().get_n_fields(), 8)
+        self.assertEqual(kept.get_summary(), "New summary")
+        unchanged = client.update_dataset(kept, "Python scenes v3", [], None, None)
+        self.assertEqual(unchanged.get_schema().get_n_fields(), 8)
+        self.assertEqual(unchanged.get_name(), "Python scenes v3")
+
+        # Invalid specs are refused before anything is sent.
+        with self.assertRaises(GLib.Error) as caught:
+            client.create_dataset("Refused", Tilebox.DatasetKind.TEMPORAL,
+                                  [Tilebox.FieldSpec.new("time", Tilebox.FieldType.STRING)], None, None)
+        self.assertTrue(caught.exception.matches(Tilebox.error_quark(), Tilebox.Error.INVALID_ARGUMENT))
+
+        loop = GLib.MainLoop()
+        result = {}
+
+        def deleted(source, res):
+            try:
+                result["deleted"] = source.delete_dataset_finish(res)
+            except GLib.Error as e:
+                result["error"] = e
+            loop.quit()
+
+        client.delete_dataset_async(unchanged, None, deleted)
+        GLib.timeout_add_seconds(30, loop.quit)
+        loop.run()
+        self.assertNotIn("error", result)
+        self.assertTrue(result["deleted"])
+        with self.assertRaises(GLib.Error) as caught:
+            client.get_dataset("local.python_scenes", None)
+        self.assertTrue(caught.exception.matches(Tilebox.error_quark(), Tilebox.Error.NOT_FOUND))
+
     def test_errors_are_glib_errors_in_the_tilebox_domain(self):
         client = Tilebox.Client.new_for_url(self.url, None)
         with self.assertRaises(GLib.Error) as caught:

@@ -23,6 +23,28 @@ async int run (string url) {
         yield collection.refresh_async (null);
         assert (collection.has_count && collection.count > 0);
 
+        var level = new Tilebox.FieldSpec.@enum ("level", "ProcessingLevel");
+        var cover = new Tilebox.FieldSpec ("cloud_cover", Tilebox.FieldType.DOUBLE);
+        cover.set_queryable (true);
+        var created = yield client.create_dataset_async ("Vala scenes", Tilebox.DatasetKind.SPATIOTEMPORAL,
+                                                         { cover, level }, null, null, null);
+        assert (created.slug == "local.vala_scenes");
+        assert (created.schema.get_n_fields () == 6);
+        assert (created.schema.lookup_field ("cloud_cover").queryable);
+        var orbit = new Tilebox.FieldSpec ("orbit", Tilebox.FieldType.INT64);
+        var updated = yield client.update_dataset_async (created, "Vala scenes v2", { cover, level, orbit },
+                                                         null, null);
+        assert (updated.name == "Vala scenes v2" && updated.schema.lookup_field ("orbit") != null);
+        assert (created.schema.lookup_field ("orbit") == null);
+        var unchanged = client.update_dataset (updated, null, new Tilebox.FieldSpec[] {}, "Summary");
+        assert (unchanged.schema.get_n_fields () == 7 && unchanged.summary == "Summary");
+        assert (yield client.delete_dataset_async (unchanged, null));
+        try {
+            client.get_dataset ("local.vala_scenes");
+            assert_not_reached ();
+        } catch (Tilebox.Error.NOT_FOUND e) {
+        }
+
         try {
             yield client.get_dataset_async ("no_such.dataset", null);
             assert_not_reached ();
