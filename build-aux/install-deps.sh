@@ -11,7 +11,7 @@ packages=(
   # the local server: its store, and the geometry predicates of spatial filters
   libsqlite3-dev libgeos-dev
   # bindings
-  gobject-introspection libgirepository1.0-dev valac gjs python3-gi
+  gobject-introspection libgirepository1.0-dev valac gjs python3-gi gir1.2-json-1.0
   # docs
   gi-docgen
   # tests: sanitizers and fuzzing
