@@ -519,6 +519,167 @@ test_delete_invalid_id (void)
   g_assert_cmpuint (_tilebox_server_get_request_count (server), ==, before);
 }
 
+/* One datapoint of the every-type dataset, as the library reads it back. */
+static JsonNode *
+every_type_row (guint i)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *time = g_strdup_printf ("2030-02-%02uT%02u:%02u:%02u.%03uZ", 1 + i / 86400,
+                                           (i / 3600) % 24, (i / 60) % 60, i % 60, 1 + i % 999);
+  g_autofree char *uuid = g_strdup_printf ("%08x-0000-4000-8000-%012x", i * 2654435761u, i);
+  guint8 raw[3] = { i & 0xff, (i >> 8) & 0xff, 0 };
+  g_autofree char *bytes = g_base64_encode (raw, sizeof raw);
+  char *cut;
+
+  /* trailing zeros of the fraction are cut */
+  for (cut = time + strlen (time) - 2; *cut == '0'; cut--)
+    ;
+  if (*cut == '.')
+    cut--;
+  cut[1] = 'Z';
+  cut[2] = '\0';
+
+#define MEMBER(name) json_builder_set_member_name (b, name)
+  json_builder_begin_object (b);
+  MEMBER ("time"); json_builder_add_string_value (b, time);
+  MEMBER ("geometry");
+  json_builder_begin_object (b);
+  MEMBER ("type"); json_builder_add_string_value (b, "Point");
+  MEMBER ("coordinates");
+  json_builder_begin_array (b);
+  json_builder_add_double_value (b, -180.0 + (i % 720) * 0.5);
+  json_builder_add_double_value (b, -90.0 + (i % 360) * 0.5);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  MEMBER ("d"); json_builder_add_double_value (b, (double) i * 0.25 - 1e6);
+  if (i % 2)
+    {
+      MEMBER ("f"); json_builder_add_double_value (b, (double) (i % 1000) * 0.5);
+    }
+  MEMBER ("i64"); json_builder_add_int_value (b, ((gint64) i - 50000) * G_GINT64_CONSTANT (92233720368));
+  MEMBER ("u64"); json_builder_add_int_value (b, (gint64) i * G_GINT64_CONSTANT (92233720368));
+  MEMBER ("i32"); json_builder_add_int_value (b, (gint64) i - 50000);
+  MEMBER ("u32"); json_builder_add_int_value (b, i % 3 ? i : 0);
+  MEMBER ("b"); json_builder_add_boolean_value (b, i % 3 == 0);
+  MEMBER ("s"); json_builder_add_string_value (b, i % 5 ? "Zürich" : "");
+  MEMBER ("raw"); json_builder_add_string_value (b, bytes);
+  MEMBER ("ts"); json_builder_add_string_value (b, time);
+  MEMBER ("dur"); json_builder_add_int_value (b, (gint64) i * 1000003);
+  MEMBER ("uuid"); json_builder_add_string_value (b, uuid);
+  MEMBER ("vec");
+  json_builder_begin_object (b);
+  MEMBER ("x"); json_builder_add_double_value (b, i);
+  MEMBER ("y"); json_builder_add_double_value (b, -0.5);
+  MEMBER ("z"); json_builder_add_double_value (b, 2.25);
+  json_builder_end_object (b);
+  MEMBER ("quat");
+  json_builder_begin_object (b);
+  MEMBER ("q1"); json_builder_add_double_value (b, 0.5);
+  MEMBER ("q2"); json_builder_add_double_value (b, i % 4);
+  MEMBER ("q3"); json_builder_add_double_value (b, 0);
+  MEMBER ("q4"); json_builder_add_double_value (b, -1);
+  json_builder_end_object (b);
+  MEMBER ("ll");
+  json_builder_begin_object (b);
+  MEMBER ("latitude"); json_builder_add_double_value (b, 52.5);
+  MEMBER ("longitude"); json_builder_add_double_value (b, 13.25 + (i % 8));
+  json_builder_end_object (b);
+  if (i % 4 == 1)
+    {
+      MEMBER ("lla");
+      json_builder_begin_object (b);
+      MEMBER ("latitude"); json_builder_add_double_value (b, -33.75);
+      MEMBER ("longitude"); json_builder_add_double_value (b, 151.25);
+      MEMBER ("altitude"); json_builder_add_double_value (b, i);
+      json_builder_end_object (b);
+    }
+  MEMBER ("level"); json_builder_add_string_value (b, i % 2 ? "L1C" : "L2A");
+  if (i % 3)
+    {
+      MEMBER ("counts");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < i % 3; k++)
+        json_builder_add_int_value (b, (gint64) k - (gint64) i);
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+#undef MEMBER
+  return json_builder_get_root (b);
+}
+
+/* From C: a dataset with a field of every type created, 100 000 datapoints
+ * ingested, read back identical (values and presence), deleted, and the
+ * dataset deleted. */
+static void
+test_every_type_100k (void)
+{
+  const guint n = 100000;
+  static const struct { const char *name; TileboxFieldType type; gboolean repeated; } kinds[] = {
+    { "d", TILEBOX_FIELD_TYPE_DOUBLE }, { "f", TILEBOX_FIELD_TYPE_FLOAT },
+    { "i64", TILEBOX_FIELD_TYPE_INT64 }, { "u64", TILEBOX_FIELD_TYPE_UINT64 },
+    { "i32", TILEBOX_FIELD_TYPE_INT32 }, { "u32", TILEBOX_FIELD_TYPE_UINT32 },
+    { "b", TILEBOX_FIELD_TYPE_BOOL }, { "s", TILEBOX_FIELD_TYPE_STRING },
+    { "raw", TILEBOX_FIELD_TYPE_BYTES }, { "ts", TILEBOX_FIELD_TYPE_TIMESTAMP },
+    { "dur", TILEBOX_FIELD_TYPE_DURATION }, { "uuid", TILEBOX_FIELD_TYPE_UUID },
+    { "vec", TILEBOX_FIELD_TYPE_VEC3 }, { "quat", TILEBOX_FIELD_TYPE_QUATERNION },
+    { "ll", TILEBOX_FIELD_TYPE_LATLON }, { "lla", TILEBOX_FIELD_TYPE_LATLONALT },
+    { "counts", TILEBOX_FIELD_TYPE_INT64, TRUE },
+  };
+  TileboxFieldSpec *specs[G_N_ELEMENTS (kinds) + 1];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxDataset) dataset = NULL;
+  g_autoptr(TileboxCollection) collection = NULL;
+  g_autoptr(TileboxIngestResult) result = NULL;
+  g_autoptr(TileboxDatapoints) loaded = NULL;
+  g_autoptr(TileboxDatapoints) left = NULL;
+  g_autoptr(JsonNode) rows = json_node_new (JSON_NODE_ARRAY);
+  JsonArray *array = json_array_sized_new (n);
+  const char * const *ids;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      specs[k] = tilebox_field_spec_new (kinds[k].name, kinds[k].type);
+      tilebox_field_spec_set_repeated (specs[k], kinds[k].repeated);
+    }
+  specs[G_N_ELEMENTS (kinds)] = tilebox_field_spec_new_enum ("level", "ProcessingLevel");
+  dataset = tilebox_client_create_dataset (client, "Every type", TILEBOX_DATASET_KIND_SPATIOTEMPORAL,
+                                           specs, G_N_ELEMENTS (specs), NULL, NULL, NULL, &error);
+  for (guint k = 0; k < G_N_ELEMENTS (specs); k++)
+    tilebox_field_spec_unref (specs[k]);
+  g_assert_no_error (error);
+  collection = tilebox_dataset_create_collection (dataset, "all", NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < n; i++)
+    json_array_add_element (array, every_type_row (i));
+  json_node_take_array (rows, array);
+  result = tilebox_collection_ingest_json (collection, rows, FALSE, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tilebox_ingest_result_get_n_created (result), ==, n);
+  ids = tilebox_ingest_result_get_ids (result);
+
+  loaded = query_all (collection);
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (loaded), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TileboxDatapoint) datapoint = tilebox_datapoints_get_datapoint (loaded, i);
+      g_autoptr(JsonNode) actual = tilebox_datapoint_to_json (datapoint);
+      JsonObject *object = json_node_get_object (actual);
+
+      g_assert_cmpstr (tilebox_datapoint_get_id (datapoint), ==, ids[i]);
+      json_object_remove_member (object, "id");
+      json_object_remove_member (object, "ingestion_time");
+      assert_json_equal (json_array_get_element (json_node_get_array (rows), i), actual);
+    }
+
+  g_assert_cmpint (tilebox_collection_delete_datapoints (collection, loaded, NULL, NULL, &error), ==, n);
+  g_assert_no_error (error);
+  left = query_all (collection);
+  g_assert_cmpuint (tilebox_datapoints_get_n_rows (left), ==, 0);
+  g_assert_true (tilebox_client_delete_dataset (client, dataset, NULL, &error));
+  g_assert_no_error (error);
+}
+
 static TileboxClient *
 impatient_client (guint max_retries)
 {
@@ -792,6 +953,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/ingest/round-trip", test_round_trip);
+  g_test_add_func ("/ingest/every-type-100k-round-trip", test_every_type_100k);
   g_test_add_func ("/ingest/existing-refused", test_existing_refused);
   g_test_add_func ("/ingest/variant-records", test_variant);
   g_test_add_func ("/ingest/copy-datapoints-keeps-ids", test_copy_datapoints);
