@@ -9,7 +9,6 @@
 import http.server
 import os
 import struct
-import subprocess
 import sys
 import threading
 import unittest
@@ -17,20 +16,9 @@ import unittest
 import gi
 
 gi.require_version("Tilebox", "1")
+from local_server import start_local_server, stop_local_server  # noqa: E402
 from gi.repository import GLib, Tilebox  # noqa: E402
 
-
-def start_local_server(*args):
-    server = subprocess.Popen(
-        [os.environ["TILEBOX_SERVER_PATH"], "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    url = server.stdout.readline().strip()
-    if not url.startswith("http://127.0.0.1:"):
-        server.kill()
-        raise RuntimeError(f"tilebox-server printed {url!r} instead of its URL")
-    return server, url
 
 
 class LocalServerTest(unittest.TestCase):
@@ -40,9 +28,7 @@ class LocalServerTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.terminate()
-        cls.server.wait(timeout=10)
-        cls.server.stdout.close()
+        stop_local_server(cls.server)
 
     def test_list_datasets_blocking(self):
         client = Tilebox.Client.new_for_url(self.url, None)

@@ -10,8 +10,6 @@
 import base64
 import calendar
 import json
-import os
-import subprocess
 import time
 import unittest
 import uuid
@@ -20,24 +18,13 @@ import gi
 
 gi.require_version("Tilebox", "1")
 gi.require_version("Json", "1.0")
+from local_server import start_local_server, stop_local_server  # noqa: E402
 from gi.repository import GLib, Json, Tilebox  # noqa: E402
 
 N = 100_000
 BASE = calendar.timegm((2030, 1, 1, 0, 0, 0))
 STATIONS = ["Berlin-Dahlem", "München-Stadt", "Köln-Bonn"]
 
-
-def start_local_server(*args):
-    server = subprocess.Popen(
-        [os.environ["TILEBOX_SERVER_PATH"], "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    url = server.stdout.readline().strip()
-    if not url.startswith("http://127.0.0.1:"):
-        server.kill()
-        raise RuntimeError(f"tilebox-server printed {url!r} instead of its URL")
-    return server, url
 
 
 def rfc3339(seconds, millis):
@@ -136,9 +123,7 @@ class WriteTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.terminate()
-        cls.server.wait(timeout=10)
-        cls.server.stdout.close()
+        stop_local_server(cls.server)
 
     def test_100k_round_trip(self):
         client = Tilebox.Client.new_for_url(self.url, None)
