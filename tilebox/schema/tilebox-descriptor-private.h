@@ -39,6 +39,7 @@
 #pragma once
 
 #include <glib.h>
+#include "tilebox-pb-private.h"
 
 G_BEGIN_DECLS
 
@@ -141,6 +142,10 @@ const char *_tilebox_desc_enum_short_name (const TileboxDescEnum *enum_desc,
 gboolean _tilebox_desc_enum_value_number (const TileboxDescEnum *enum_desc,
                                           const char            *name,
                                           gint32                *number);
+
+/* Added: the wire type a single value of a field of this type has (a
+ * packed repeated field is TILEBOX_PB_WIRE_LEN whatever its type). */
+TileboxPbWireType _tilebox_desc_type_wire_type (TileboxDescType type);
 
 /* Added: the lowercase descriptor.proto name of a type ("double", "message", ...),
  * or NULL for a value outside the enumeration. */

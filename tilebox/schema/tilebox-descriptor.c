@@ -1411,3 +1411,35 @@ _tilebox_desc_build_file_set (const char                 *file_name,
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&set));
 }
+
+TileboxPbWireType
+_tilebox_desc_type_wire_type (TileboxDescType type)
+{
+  switch (type)
+    {
+    case TILEBOX_DESC_TYPE_DOUBLE:
+    case TILEBOX_DESC_TYPE_FIXED64:
+    case TILEBOX_DESC_TYPE_SFIXED64:
+      return TILEBOX_PB_WIRE_FIXED64;
+    case TILEBOX_DESC_TYPE_FLOAT:
+    case TILEBOX_DESC_TYPE_FIXED32:
+    case TILEBOX_DESC_TYPE_SFIXED32:
+      return TILEBOX_PB_WIRE_FIXED32;
+    case TILEBOX_DESC_TYPE_STRING:
+    case TILEBOX_DESC_TYPE_BYTES:
+    case TILEBOX_DESC_TYPE_MESSAGE:
+      return TILEBOX_PB_WIRE_LEN;
+    case TILEBOX_DESC_TYPE_GROUP:
+      return TILEBOX_PB_WIRE_SGROUP;
+    case TILEBOX_DESC_TYPE_INT64:
+    case TILEBOX_DESC_TYPE_UINT64:
+    case TILEBOX_DESC_TYPE_INT32:
+    case TILEBOX_DESC_TYPE_BOOL:
+    case TILEBOX_DESC_TYPE_UINT32:
+    case TILEBOX_DESC_TYPE_ENUM:
+    case TILEBOX_DESC_TYPE_SINT32:
+    case TILEBOX_DESC_TYPE_SINT64:
+    default:
+      return TILEBOX_PB_WIRE_VARINT;
+    }
+}

@@ -89,35 +89,6 @@ kind_is_scalar (TileboxColumnKind kind)
     }
 }
 
-static TileboxPbWireType
-wire_type_of (TileboxDescType type)
-{
-  switch (type)
-    {
-    case TILEBOX_DESC_TYPE_DOUBLE:
-    case TILEBOX_DESC_TYPE_FIXED64:
-    case TILEBOX_DESC_TYPE_SFIXED64:
-      return TILEBOX_PB_WIRE_FIXED64;
-    case TILEBOX_DESC_TYPE_FLOAT:
-    case TILEBOX_DESC_TYPE_FIXED32:
-    case TILEBOX_DESC_TYPE_SFIXED32:
-      return TILEBOX_PB_WIRE_FIXED32;
-    case TILEBOX_DESC_TYPE_INT32:
-    case TILEBOX_DESC_TYPE_INT64:
-    case TILEBOX_DESC_TYPE_UINT32:
-    case TILEBOX_DESC_TYPE_UINT64:
-    case TILEBOX_DESC_TYPE_SINT32:
-    case TILEBOX_DESC_TYPE_SINT64:
-    case TILEBOX_DESC_TYPE_BOOL:
-    case TILEBOX_DESC_TYPE_ENUM:
-      return TILEBOX_PB_WIRE_VARINT;
-    case TILEBOX_DESC_TYPE_GROUP:
-      return TILEBOX_PB_WIRE_SGROUP;
-    default:
-      return TILEBOX_PB_WIRE_LEN;
-    }
-}
-
 static void
 plan_free (gpointer data)
 {
@@ -171,7 +142,7 @@ plan_get (TileboxEncoder           *self,
       fp->field = field;
       fp->slot = i;
       fp->kind = _tilebox_columns_field_kind (field);
-      fp->wire = wire_type_of (field->type);
+      fp->wire = _tilebox_desc_type_wire_type (field->type);
       fp->repeated = field->label == TILEBOX_DESC_LABEL_REPEATED;
       fp->packed = fp->repeated && field->packed && kind_is_scalar (fp->kind);
       fp->group = field->type == TILEBOX_DESC_TYPE_GROUP;

@@ -1049,28 +1049,6 @@ note_oneof_member (TileboxServerFilter *filter,
     filter->oneof_last[member->oneof] = number;
 }
 
-static TileboxPbWireType
-wire_type_of (TileboxDescType type)
-{
-  switch (type)
-    {
-    case TILEBOX_DESC_TYPE_DOUBLE:
-    case TILEBOX_DESC_TYPE_FIXED64:
-    case TILEBOX_DESC_TYPE_SFIXED64:
-      return TILEBOX_PB_WIRE_FIXED64;
-    case TILEBOX_DESC_TYPE_FLOAT:
-    case TILEBOX_DESC_TYPE_FIXED32:
-    case TILEBOX_DESC_TYPE_SFIXED32:
-      return TILEBOX_PB_WIRE_FIXED32;
-    case TILEBOX_DESC_TYPE_STRING:
-    case TILEBOX_DESC_TYPE_BYTES:
-    case TILEBOX_DESC_TYPE_MESSAGE:
-      return TILEBOX_PB_WIRE_LEN;
-    default:
-      return TILEBOX_PB_WIRE_VARINT;
-    }
-}
-
 static gboolean
 wrong_wire_type (const char       *field,
                  TileboxPbWireType got,
@@ -1134,7 +1112,7 @@ read_value (const Slot      *slot,
 {
   guint32 bits32;
 
-  if (reader->wire_type != wire_type_of (slot->type))
+  if (reader->wire_type != _tilebox_desc_type_wire_type (slot->type))
     return wrong_wire_type (slot->name, reader->wire_type, error);
   value->present = TRUE;
   switch (reader->wire_type)

@@ -165,38 +165,6 @@ refuse (Check       *check,
   return FALSE;
 }
 
-static TileboxPbWireType
-wire_type_of (TileboxDescType type)
-{
-  switch (type)
-    {
-    case TILEBOX_DESC_TYPE_DOUBLE:
-    case TILEBOX_DESC_TYPE_FIXED64:
-    case TILEBOX_DESC_TYPE_SFIXED64:
-      return TILEBOX_PB_WIRE_FIXED64;
-    case TILEBOX_DESC_TYPE_FLOAT:
-    case TILEBOX_DESC_TYPE_FIXED32:
-    case TILEBOX_DESC_TYPE_SFIXED32:
-      return TILEBOX_PB_WIRE_FIXED32;
-    case TILEBOX_DESC_TYPE_STRING:
-    case TILEBOX_DESC_TYPE_BYTES:
-    case TILEBOX_DESC_TYPE_MESSAGE:
-      return TILEBOX_PB_WIRE_LEN;
-    case TILEBOX_DESC_TYPE_GROUP:
-      return TILEBOX_PB_WIRE_SGROUP;
-    case TILEBOX_DESC_TYPE_INT64:
-    case TILEBOX_DESC_TYPE_UINT64:
-    case TILEBOX_DESC_TYPE_INT32:
-    case TILEBOX_DESC_TYPE_BOOL:
-    case TILEBOX_DESC_TYPE_UINT32:
-    case TILEBOX_DESC_TYPE_ENUM:
-    case TILEBOX_DESC_TYPE_SINT32:
-    case TILEBOX_DESC_TYPE_SINT64:
-    default:
-      return TILEBOX_PB_WIRE_VARINT;
-    }
-}
-
 /* "a double", "an int64", "a google.protobuf.Timestamp", "repeated
  * strings": what a field holds, for messages. */
 static char *
@@ -265,7 +233,7 @@ check_packed (Check                  *check,
               GError                **error)
 {
   g_autoptr(GError) local_error = NULL;
-  TileboxPbWireType element = wire_type_of (field->type);
+  TileboxPbWireType element = _tilebox_desc_type_wire_type (field->type);
   const guint8 *data;
   gsize len, pos = 0;
 
@@ -442,7 +410,7 @@ check_value (Check                  *check,
              GError                **error)
 {
   g_autoptr(GError) local_error = NULL;
-  TileboxPbWireType expected = wire_type_of (field->type);
+  TileboxPbWireType expected = _tilebox_desc_type_wire_type (field->type);
   const guint8 *data;
   gsize len;
   guint64 v;
