@@ -54,18 +54,14 @@ query_all (TileboxCollection *collection)
  * presence: humidity absent in every third, pressure 0 (present) in every
  * fifth, rain false and true, tags empty, one or two. */
 static JsonNode *
-weather_rows (guint  n,
-              guint  minute0,
-              GPtrArray **times)
+weather_rows (guint n)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  if (times != NULL)
-    *times = g_ptr_array_new_with_free_func (g_free);
   json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
     {
-      guint minute = minute0 + i;
+      guint minute = i;
       g_autofree char *time = NULL;
       char fraction[8] = "";
 
@@ -101,9 +97,6 @@ weather_rows (guint  n,
         json_builder_add_string_value (builder, t == 0 ? "hourly" : "checked");
       json_builder_end_array (builder);
       json_builder_end_object (builder);
-
-      if (times != NULL)
-        g_ptr_array_add (*times, g_steal_pointer (&time));
     }
   json_builder_end_array (builder);
   return json_builder_get_root (builder);
@@ -156,7 +149,7 @@ static void
 test_round_trip (void)
 {
   g_autoptr(TileboxCollection) collection = new_collection (weather);
-  g_autoptr(JsonNode) rows = weather_rows (300, 0, NULL);
+  g_autoptr(JsonNode) rows = weather_rows (300);
   g_autoptr(GError) error = NULL;
   g_autoptr(TileboxIngestResult) result = NULL;
   g_autoptr(TileboxIngestResult) again = NULL;
@@ -206,8 +199,8 @@ static void
 test_existing_refused (void)
 {
   g_autoptr(TileboxCollection) collection = new_collection (weather);
-  g_autoptr(JsonNode) rows = weather_rows (10, 0, NULL);
-  g_autoptr(JsonNode) more = weather_rows (20, 0, NULL);
+  g_autoptr(JsonNode) rows = weather_rows (10);
+  g_autoptr(JsonNode) more = weather_rows (20);
   g_autoptr(GError) error = NULL;
   g_autoptr(TileboxIngestResult) result = NULL;
   g_autoptr(TileboxDatapoints) datapoints = NULL;
@@ -374,7 +367,7 @@ test_chunks (void)
 {
   const guint n = 2 * TILEBOX_INGEST_MAX_DATAPOINTS + 5;
   g_autoptr(TileboxCollection) collection = new_collection (weather);
-  g_autoptr(JsonNode) rows = weather_rows (n, 0, NULL);
+  g_autoptr(JsonNode) rows = weather_rows (n);
   g_autoptr(GError) error = NULL;
   g_autoptr(TileboxIngestResult) result = NULL;
   g_autoptr(TileboxDatapoints) datapoints = NULL;
@@ -407,7 +400,7 @@ test_failure_part_way (void)
 {
   const guint n = TILEBOX_INGEST_MAX_DATAPOINTS + 100;
   g_autoptr(TileboxCollection) collection = new_collection (weather);
-  g_autoptr(JsonNode) rows = weather_rows (n, 0, NULL);
+  g_autoptr(JsonNode) rows = weather_rows (n);
   g_autoptr(GError) error = NULL;
   g_autoptr(TileboxIngestResult) result = NULL;
   g_autoptr(TileboxDatapoints) datapoints = NULL;
@@ -447,13 +440,16 @@ static void
 test_unavailable_retried (void)
 {
   g_autoptr(TileboxCollection) collection = new_collection (weather);
-  g_autoptr(JsonNode) rows = weather_rows (50, 0, NULL);
+  g_autoptr(JsonNode) rows = weather_rows (50);
   g_autoptr(GError) error = NULL;
   g_autoptr(TileboxIngestResult) result = NULL;
+
+  guint before = _tilebox_server_get_request_count (server);
 
   _tilebox_server_fail_next (server, 2, 503, "unavailable", 0);
   result = tilebox_collection_ingest_json (collection, rows, FALSE, NULL, NULL, &error);
   g_assert_no_error (error);
+  g_assert_cmpuint (_tilebox_server_get_request_count (server) - before, ==, 3);
   g_assert_cmpuint (tilebox_ingest_result_get_n_created (result), ==, 50);
 }
 
@@ -463,7 +459,7 @@ static void
 test_delete (void)
 {
   g_autoptr(TileboxCollection) collection = new_collection (weather);
-  g_autoptr(JsonNode) rows = weather_rows (100, 0, NULL);
+  g_autoptr(JsonNode) rows = weather_rows (100);
   g_autoptr(GError) error = NULL;
   g_autoptr(TileboxIngestResult) result = NULL;
   g_autoptr(TileboxDatapoints) left = NULL;
@@ -718,7 +714,7 @@ test_faulty_server (void)
   g_autoptr(TileboxCollection) target = new_collection (weather);
   g_autoptr(TileboxClient) patient = impatient_client (12);
   g_autoptr(TileboxCollection) faulty = collection_of (patient, target);
-  g_autoptr(JsonNode) rows = weather_rows (n, 0, NULL);
+  g_autoptr(JsonNode) rows = weather_rows (n);
   g_autoptr(TileboxIngestResult) expected = NULL;
   g_autoptr(TileboxIngestResult) whole = NULL;
   g_autoptr(TileboxDatapoints) stored = NULL;
@@ -783,7 +779,7 @@ test_hard_failure (void)
   g_autoptr(TileboxClient) patient = impatient_client (2);
   g_autoptr(TileboxCollection) target = new_collection (weather);
   g_autoptr(TileboxCollection) faulty = collection_of (patient, target);
-  g_autoptr(JsonNode) rows = weather_rows (10, 0, NULL);
+  g_autoptr(JsonNode) rows = weather_rows (10);
   g_autoptr(TileboxIngestResult) result = NULL;
   g_autoptr(TileboxDatapoints) stored = NULL;
   g_autoptr(GError) error = NULL;
@@ -852,7 +848,7 @@ test_async (void)
   const guint n = TILEBOX_INGEST_MAX_DATAPOINTS + 1;
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(TileboxCollection) collection = new_collection (weather);
-  g_autoptr(JsonNode) rows = weather_rows (n, 0, NULL);
+  g_autoptr(JsonNode) rows = weather_rows (n);
   g_autoptr(GError) error = NULL;
   g_autoptr(TileboxIngestResult) result = NULL;
   g_autoptr(TileboxDatapoints) left = NULL;
@@ -878,6 +874,35 @@ test_async (void)
   g_assert_cmpint (deleted, ==, n);
   g_clear_object (&wait.result);
 
+  /* the other forms: aa{sv} records, loaded datapoints, delete by datapoints */
+  {
+    g_autoptr(GVariant) records = g_variant_ref_sink (
+      g_variant_new_parsed ("[{'time': <'2030-03-01T00:00:00Z'>, 'station': <'A'>},"
+                            " {'time': <'2030-03-02T00:00:00Z'>, 'rain': <true>}]"));
+    g_autoptr(TileboxIngestResult) from_records = NULL;
+    g_autoptr(TileboxIngestResult) copied = NULL;
+    g_autoptr(TileboxCollection) copy = new_collection (weather);
+    g_autoptr(TileboxDatapoints) loaded = NULL;
+
+    tilebox_collection_ingest_async (collection, records, FALSE, NULL, NULL, got_result, &wait);
+    from_records = tilebox_collection_ingest_finish (collection, wait_for (&wait), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (tilebox_ingest_result_get_n_created (from_records), ==, 2);
+    g_clear_object (&wait.result);
+
+    loaded = query_all (collection);
+    tilebox_collection_ingest_datapoints_async (copy, loaded, FALSE, NULL, NULL, got_result, &wait);
+    copied = tilebox_collection_ingest_datapoints_finish (copy, wait_for (&wait), &error);
+    g_assert_no_error (error);
+    g_assert_cmpstrv (tilebox_ingest_result_get_ids (copied), tilebox_ingest_result_get_ids (from_records));
+    g_clear_object (&wait.result);
+
+    tilebox_collection_delete_datapoints_async (collection, loaded, NULL, NULL, got_result, &wait);
+    g_assert_cmpint (tilebox_collection_delete_datapoints_finish (collection, wait_for (&wait), &error), ==, 2);
+    g_assert_no_error (error);
+    g_clear_object (&wait.result);
+  }
+
   /* an invalid record fails through the callback too */
   {
     g_autoptr(JsonNode) bad = json_from_string ("[{\"time\": 5, \"rain\": 3}]", NULL);
@@ -902,7 +927,7 @@ static void
 test_cancelled (void)
 {
   g_autoptr(TileboxCollection) collection = new_collection (weather);
-  g_autoptr(JsonNode) rows = weather_rows (10, 0, NULL);
+  g_autoptr(JsonNode) rows = weather_rows (10);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(TileboxIngestResult) result = NULL;
