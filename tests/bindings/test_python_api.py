@@ -7,6 +7,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 import json
+import socket
 import struct
 import sys
 import unittest
@@ -974,9 +975,11 @@ class ErrorTest(TileboxTestCase):
             stop_local_server(server)
 
     def test_connection_refused(self):
-        # a port that was just free: nothing listens on it any more
-        server, url = start_local_server()
-        stop_local_server(server)
+        # a port held by a socket that does not listen: connecting is refused
+        holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.addCleanup(holder.close)
+        holder.bind(("127.0.0.1", 0))
+        url = "http://127.0.0.1:%d" % holder.getsockname()[1]
         client = Tilebox.Client.new_for_url(url, None)
         client.set_max_retries(0)
         with self.assertRaises(GLib.Error) as caught:
