@@ -439,7 +439,7 @@ _tilebox_client_get_rpc (TileboxClient *self)
  *
  * The base URL of the service.
  *
- * Returns: the URL
+ * Returns: (transfer none): the URL
  */
 const char *
 tilebox_client_get_url (TileboxClient *self)
@@ -454,7 +454,7 @@ tilebox_client_get_url (TileboxClient *self)
  *
  * The application's product token appended to the `User-Agent`.
  *
- * Returns: (nullable): the token, or %NULL
+ * Returns: (transfer none) (nullable): the token, or %NULL
  */
 const char *
 tilebox_client_get_user_agent (TileboxClient *self)

@@ -235,7 +235,7 @@ _tilebox_collection_get_pb_id (TileboxCollection *self,
  *
  * The collection's id.
  *
- * Returns: (nullable): the id as a UUID string
+ * Returns: (transfer none) (nullable): the id as a UUID string
  */
 const char *
 tilebox_collection_get_id (TileboxCollection *self)
@@ -250,7 +250,7 @@ tilebox_collection_get_id (TileboxCollection *self)
  *
  * The collection's name.
  *
- * Returns: the name
+ * Returns: (transfer none): the name
  */
 const char *
 tilebox_collection_get_name (TileboxCollection *self)

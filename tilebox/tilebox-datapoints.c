@@ -862,7 +862,7 @@ datapoint_new (TileboxDatapoints *datapoints,
  *
  * The datapoint's id.
  *
- * Returns: (nullable): the id as a UUID string
+ * Returns: (transfer none) (nullable): the id as a UUID string
  */
 const char *
 tilebox_datapoint_get_id (TileboxDatapoint *self)

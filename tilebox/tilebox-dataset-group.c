@@ -199,7 +199,7 @@ _tilebox_dataset_group_link_parents (GHashTable *groups)
  *
  * The group's id.
  *
- * Returns: (nullable): the id as a UUID string
+ * Returns: (transfer none) (nullable): the id as a UUID string
  */
 const char *
 tilebox_dataset_group_get_id (TileboxDatasetGroup *self)
@@ -214,7 +214,7 @@ tilebox_dataset_group_get_id (TileboxDatasetGroup *self)
  *
  * The parent group's id.
  *
- * Returns: (nullable): the id, or %NULL for a root group
+ * Returns: (transfer none) (nullable): the id, or %NULL for a root group
  */
 const char *
 tilebox_dataset_group_get_parent_id (TileboxDatasetGroup *self)
@@ -244,7 +244,7 @@ tilebox_dataset_group_get_parent (TileboxDatasetGroup *self)
  *
  * The group's name as a code identifier.
  *
- * Returns: the code name
+ * Returns: (transfer none): the code name
  */
 const char *
 tilebox_dataset_group_get_code_name (TileboxDatasetGroup *self)
@@ -259,7 +259,7 @@ tilebox_dataset_group_get_code_name (TileboxDatasetGroup *self)
  *
  * The group's display name.
  *
- * Returns: the name
+ * Returns: (transfer none): the name
  */
 const char *
 tilebox_dataset_group_get_name (TileboxDatasetGroup *self)
@@ -274,7 +274,7 @@ tilebox_dataset_group_get_name (TileboxDatasetGroup *self)
  *
  * The group's icon name.
  *
- * Returns: the icon name, possibly empty
+ * Returns: (transfer none): the icon name, possibly empty
  */
 const char *
 tilebox_dataset_group_get_icon (TileboxDatasetGroup *self)

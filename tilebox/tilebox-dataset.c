@@ -349,7 +349,7 @@ _tilebox_dataset_get_pb_id (TileboxDataset *self,
  *
  * The dataset's id.
  *
- * Returns: (nullable): the id as a UUID string
+ * Returns: (transfer none) (nullable): the id as a UUID string
  */
 const char *
 tilebox_dataset_get_id (TileboxDataset *self)
@@ -364,7 +364,7 @@ tilebox_dataset_get_id (TileboxDataset *self)
  *
  * The dataset's slug.
  *
- * Returns: the slug, possibly empty
+ * Returns: (transfer none): the slug, possibly empty
  */
 const char *
 tilebox_dataset_get_slug (TileboxDataset *self)
@@ -379,7 +379,7 @@ tilebox_dataset_get_slug (TileboxDataset *self)
  *
  * The dataset's name as a code identifier.
  *
- * Returns: the code name
+ * Returns: (transfer none): the code name
  */
 const char *
 tilebox_dataset_get_code_name (TileboxDataset *self)
@@ -394,7 +394,7 @@ tilebox_dataset_get_code_name (TileboxDataset *self)
  *
  * The dataset's display name.
  *
- * Returns: the name
+ * Returns: (transfer none): the name
  */
 const char *
 tilebox_dataset_get_name (TileboxDataset *self)
@@ -409,7 +409,7 @@ tilebox_dataset_get_name (TileboxDataset *self)
  *
  * A short summary of the dataset.
  *
- * Returns: the summary, possibly empty
+ * Returns: (transfer none): the summary, possibly empty
  */
 const char *
 tilebox_dataset_get_summary (TileboxDataset *self)
@@ -424,7 +424,7 @@ tilebox_dataset_get_summary (TileboxDataset *self)
  *
  * The dataset's description, in Markdown.
  *
- * Returns: the description, possibly empty
+ * Returns: (transfer none): the description, possibly empty
  */
 const char *
 tilebox_dataset_get_description (TileboxDataset *self)
@@ -439,7 +439,7 @@ tilebox_dataset_get_description (TileboxDataset *self)
  *
  * The dataset's icon name.
  *
- * Returns: the icon name, possibly empty
+ * Returns: (transfer none): the icon name, possibly empty
  */
 const char *
 tilebox_dataset_get_icon (TileboxDataset *self)
@@ -469,7 +469,7 @@ tilebox_dataset_get_kind (TileboxDataset *self)
  *
  * The id of the dataset's group.
  *
- * Returns: (nullable): the id, or %NULL
+ * Returns: (transfer none) (nullable): the id, or %NULL
  */
 const char *
 tilebox_dataset_get_group_id (TileboxDataset *self)

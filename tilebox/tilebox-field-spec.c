@@ -242,7 +242,7 @@ tilebox_field_spec_unref (TileboxFieldSpec *self)
  *
  * The name of the field.
  *
- * Returns: the name
+ * Returns: (transfer none): the name
  */
 const char *
 tilebox_field_spec_get_name (const TileboxFieldSpec *self)
@@ -274,7 +274,7 @@ tilebox_field_spec_get_field_type (const TileboxFieldSpec *self)
  * The full protobuf name of the field's enumeration or message type, such
  * as `datasets.v1.ProcessingLevel` or `google.protobuf.Timestamp`.
  *
- * Returns: (nullable): the name, or %NULL for a scalar field
+ * Returns: (transfer none) (nullable): the name, or %NULL for a scalar field
  */
 const char *
 tilebox_field_spec_get_type_name (const TileboxFieldSpec *self)
@@ -320,7 +320,7 @@ tilebox_field_spec_set_repeated (TileboxFieldSpec *self,
  *
  * The description of the field, shown to the users of the dataset.
  *
- * Returns: the description, empty when there is none
+ * Returns: (transfer none): the description, empty when there is none
  */
 const char *
 tilebox_field_spec_get_description (const TileboxFieldSpec *self)
@@ -354,7 +354,7 @@ tilebox_field_spec_set_description (TileboxFieldSpec *self,
  *
  * An example value of the field, as text.
  *
- * Returns: the example, empty when there is none
+ * Returns: (transfer none): the example, empty when there is none
  */
 const char *
 tilebox_field_spec_get_example_value (const TileboxFieldSpec *self)

@@ -291,7 +291,7 @@ tilebox_filter_get_kind (const TileboxFilter *self)
  *
  * The field a comparison or an `IS NULL` is about.
  *
- * Returns: (nullable): the field of a comparison or an `IS NULL`, else %NULL
+ * Returns: (transfer none) (nullable): the field of a comparison or an `IS NULL`, else %NULL
  */
 const char *
 tilebox_filter_get_field (const TileboxFilter *self)

@@ -137,7 +137,7 @@ tilebox_id_interval_unref (TileboxIdInterval *self)
  *
  * The start id, in canonical lowercase form.
  *
- * Returns: the start id
+ * Returns: (transfer none): the start id
  */
 const char *
 tilebox_id_interval_get_start_id (const TileboxIdInterval *self)
@@ -152,7 +152,7 @@ tilebox_id_interval_get_start_id (const TileboxIdInterval *self)
  *
  * The end id, in canonical lowercase form.
  *
- * Returns: the end id
+ * Returns: (transfer none): the end id
  */
 const char *
 tilebox_id_interval_get_end_id (const TileboxIdInterval *self)

@@ -461,7 +461,7 @@ tilebox_query_cursor_get_n_pages (TileboxQueryCursor *self)
  * it lets a new cursor over the same query continue from here with
  * [method@Tilebox.QueryCursor.set_position].
  *
- * Returns: (nullable): the id as a UUID string, or %NULL before the first
+ * Returns: (transfer none) (nullable): the id as a UUID string, or %NULL before the first
  *   datapoint
  */
 const char *

@@ -190,7 +190,7 @@ tilebox_field_init (TileboxField *self)
  *
  * The field's name.
  *
- * Returns: the name
+ * Returns: (transfer none): the name
  */
 const char *
 tilebox_field_get_name (TileboxField *self)
@@ -235,7 +235,7 @@ tilebox_field_get_field_type (TileboxField *self)
  *
  * The full protobuf name of the field's enumeration or message type.
  *
- * Returns: (nullable): the name, or %NULL for a scalar field
+ * Returns: (transfer none) (nullable): the name, or %NULL for a scalar field
  */
 const char *
 tilebox_field_get_type_name (TileboxField *self)
@@ -265,7 +265,7 @@ tilebox_field_get_repeated (TileboxField *self)
  *
  * The dataset's description of the field.
  *
- * Returns: the description, possibly empty
+ * Returns: (transfer none): the description, possibly empty
  */
 const char *
 tilebox_field_get_description (TileboxField *self)
@@ -280,7 +280,7 @@ tilebox_field_get_description (TileboxField *self)
  *
  * An example value of the field, as text.
  *
- * Returns: the example, possibly empty
+ * Returns: (transfer none): the example, possibly empty
  */
 const char *
 tilebox_field_get_example_value (TileboxField *self)
@@ -566,7 +566,7 @@ _tilebox_schema_get_message (TileboxSchema *self)
  *
  * The full protobuf name of the datapoint message type.
  *
- * Returns: the type name
+ * Returns: (transfer none): the type name
  */
 const char *
 tilebox_schema_get_type_url (TileboxSchema *self)
