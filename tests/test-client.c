@@ -1768,6 +1768,38 @@ test_construct_refuses_malformed_urls (void)
   g_assert_cmpuint (request_count (), ==, before);
 }
 
+/* Bindings construct with g_object_new() (`Tilebox.Client(url=…)`) and may
+ * never call g_initable_init(): the first call sets the client up, and a
+ * bad URL is that call's error, blocking or async, not a crash. */
+static void
+test_construct_without_init_sets_up_on_first_call (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TileboxClient) client = g_object_new (TILEBOX_TYPE_CLIENT, "url", server_url, NULL);
+  g_autoptr(TileboxClient) bad = g_object_new (TILEBOX_TYPE_CLIENT, "url", "ftp://x", NULL);
+  g_autoptr(GPtrArray) datasets = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GAsyncResult *slot = NULL;
+  guint before = request_count ();
+
+  datasets = tilebox_client_list_datasets (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (datasets->len, >, 0);
+  g_assert_cmpuint (request_count (), ==, before + 1);
+
+  g_assert_null (tilebox_client_get_dataset (bad, "open_data.copernicus.sentinel2_msi", NULL, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "ftp://x"));
+  g_clear_error (&error);
+
+  tilebox_client_list_datasets_async (bad, NULL, async_ready_cb, &slot);
+  g_assert_null (slot);
+  result = wait_for_result (&slot);
+  g_assert_null (tilebox_client_list_datasets_finish (bad, result, &error));
+  g_assert_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT);
+  g_assert_cmpuint (request_count (), ==, before + 1);
+}
+
 static void
 test_construct_refuses_api_key_over_plain_http (void)
 {
@@ -2466,6 +2498,7 @@ main (int   argc,
   g_test_add_func ("/client/invalid-input/collection-name-refused-without-traffic", test_invalid_collection_name_is_refused_without_traffic);
 
   g_test_add_func ("/client/construct/refuses-malformed-urls", test_construct_refuses_malformed_urls);
+  g_test_add_func ("/client/construct/without-init-sets-up-on-first-call", test_construct_without_init_sets_up_on_first_call);
   g_test_add_func ("/client/construct/refuses-api-key-over-plain-http", test_construct_refuses_api_key_over_plain_http);
   g_test_add_func ("/client/construct/allows-api-key-over-loopback-http", test_construct_allows_api_key_over_loopback_http);
   g_test_add_func ("/client/construct/allow-insecure-permits-api-key-over-http", test_construct_allow_insecure_permits_api_key_over_http);

@@ -426,6 +426,31 @@ tilebox_client_new_for_url (const char  *url,
                          NULL);
 }
 
+/* A client made with g_object_new() (as `Tilebox.Client(url=…)` does in
+ * Python and GJS) and used without g_initable_init() sets itself up on
+ * first use, so that a bad URL is an error of that call, not a crash.
+ * Datasets and collections come from a client that did this already. */
+static gboolean
+client_ensure_ready (TileboxClient  *self,
+                     GError        **error)
+{
+  return self->rpc != NULL || g_initable_init (G_INITABLE (self), NULL, error);
+}
+
+static gboolean
+client_ensure_ready_async (TileboxClient       *self,
+                           gpointer             source_tag,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GError *error = NULL;
+
+  if (client_ensure_ready (self, &error))
+    return TRUE;
+  g_task_report_error (self, callback, user_data, source_tag, error);
+  return FALSE;
+}
+
 TileboxRpc *
 _tilebox_client_get_rpc (TileboxClient *self)
 {
@@ -699,6 +724,9 @@ tilebox_client_list_datasets (TileboxClient  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (!client_ensure_ready (self, error))
+    return NULL;
+
   return _tilebox_rpc_invoke (self->rpc, TILEBOX_DATASET_SERVICE, "ListDatasets",
                               list_datasets_request (), parse_datasets, self,
                               cancellable, error);
@@ -722,6 +750,9 @@ tilebox_client_list_datasets_async (TileboxClient       *self,
 {
   g_return_if_fail (TILEBOX_IS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!client_ensure_ready_async (self, tilebox_client_list_datasets_async, callback, user_data))
+    return;
 
   _tilebox_rpc_invoke_async (self->rpc, self, tilebox_client_list_datasets_async,
                              TILEBOX_DATASET_SERVICE, "ListDatasets", list_datasets_request (),
@@ -775,6 +806,9 @@ tilebox_client_list_dataset_groups (TileboxClient  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (!client_ensure_ready (self, error))
+    return NULL;
+
   return _tilebox_rpc_invoke (self->rpc, TILEBOX_DATASET_SERVICE, "ListDatasets",
                               list_datasets_request (), parse_groups, NULL,
                               cancellable, error);
@@ -798,6 +832,9 @@ tilebox_client_list_dataset_groups_async (TileboxClient       *self,
 {
   g_return_if_fail (TILEBOX_IS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!client_ensure_ready_async (self, tilebox_client_list_dataset_groups_async, callback, user_data))
+    return;
 
   _tilebox_rpc_invoke_async (self->rpc, self, tilebox_client_list_dataset_groups_async,
                              TILEBOX_DATASET_SERVICE, "ListDatasets", list_datasets_request (),
@@ -851,6 +888,9 @@ tilebox_client_get_dataset (TileboxClient  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (!client_ensure_ready (self, error))
+    return NULL;
+
   if (!_tilebox_slug_validate (slug, error))
     return NULL;
 
@@ -881,6 +921,9 @@ tilebox_client_get_dataset_async (TileboxClient       *self,
 
   g_return_if_fail (TILEBOX_IS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!client_ensure_ready_async (self, tilebox_client_get_dataset_async, callback, user_data))
+    return;
 
   if (!_tilebox_slug_validate (slug, &error))
     {
@@ -939,6 +982,9 @@ tilebox_client_get_dataset_by_id (TileboxClient  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (!client_ensure_ready (self, error))
+    return NULL;
+
   if (!_tilebox_uuid_parse (id, uuid, _("dataset id"), error))
     return NULL;
 
@@ -970,6 +1016,9 @@ tilebox_client_get_dataset_by_id_async (TileboxClient       *self,
 
   g_return_if_fail (TILEBOX_IS_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!client_ensure_ready_async (self, tilebox_client_get_dataset_by_id_async, callback, user_data))
+    return;
 
   if (!_tilebox_uuid_parse (id, uuid, _("dataset id"), &error))
     {
@@ -1215,6 +1264,9 @@ tilebox_client_create_dataset (TileboxClient       *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (!client_ensure_ready (self, error))
+    return NULL;
+
   request = create_dataset_request (name, kind, fields, n_fields, code_name, summary, error);
   if (request == NULL)
     return NULL;
@@ -1262,6 +1314,9 @@ tilebox_client_create_dataset_async (TileboxClient       *self,
   g_return_if_fail (name != NULL);
   g_return_if_fail (field_specs_are_valid (fields, n_fields));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!client_ensure_ready_async (self, tilebox_client_create_dataset_async, callback, user_data))
+    return;
 
   request = create_dataset_request (name, kind, fields, n_fields, code_name, summary, &error);
   if (request == NULL)
@@ -1344,6 +1399,9 @@ tilebox_client_update_dataset (TileboxClient      *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (!client_ensure_ready (self, error))
+    return NULL;
+
   request = update_dataset_request (dataset, name, fields, n_fields, summary, error);
   if (request == NULL)
     return NULL;
@@ -1388,6 +1446,9 @@ tilebox_client_update_dataset_async (TileboxClient       *self,
   g_return_if_fail (TILEBOX_IS_DATASET (dataset));
   g_return_if_fail (field_specs_are_valid (fields, n_fields));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!client_ensure_ready_async (self, tilebox_client_update_dataset_async, callback, user_data))
+    return;
 
   request = update_dataset_request (dataset, name, fields, n_fields, summary, &error);
   if (request == NULL)
@@ -1446,6 +1507,9 @@ tilebox_client_delete_dataset (TileboxClient   *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  if (!client_ensure_ready (self, error))
+    return FALSE;
+
   return _tilebox_rpc_invoke (self->rpc, TILEBOX_DATASET_SERVICE, "DeleteDataset",
                               delete_dataset_request (dataset), parse_delete_dataset, NULL,
                               cancellable, error) != NULL;
@@ -1472,6 +1536,9 @@ tilebox_client_delete_dataset_async (TileboxClient       *self,
   g_return_if_fail (TILEBOX_IS_CLIENT (self));
   g_return_if_fail (TILEBOX_IS_DATASET (dataset));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  if (!client_ensure_ready_async (self, tilebox_client_delete_dataset_async, callback, user_data))
+    return;
 
   _tilebox_rpc_invoke_async (self->rpc, self, tilebox_client_delete_dataset_async,
                              TILEBOX_DATASET_SERVICE, "DeleteDataset", delete_dataset_request (dataset),
