@@ -1865,7 +1865,7 @@ test_errors (void)
 
   /* columns */
   json_fails (encoder, "{\"d\": [1, 2], \"f\": [1]}",
-              "Column “f” has 1 values, but column “d” has 2: every column holds one value per record");
+              "Column “f” has 1 value, but column “d” has 2: every column holds one value per record");
   json_fails (encoder, "{\"d\": 5}",
               "Column “d” is not an array: an object of columns holds one array of values per field");
   json_fails (encoder, "{\"d\": [1], \"nope\": [1]}", "Unknown field “nope”: test.v1.EveryKind has no field of that name");

@@ -364,7 +364,12 @@ job_parse_response (GBytes   *body,
       if (response.datapoint_ids->len != job->chunk_len)
         {
           g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                       _("The service answered an ingest of %u datapoints with %u ids"),
+                       /* Translators: the number of datapoints sent, then the
+                        * number of ids the service sent back for them */
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "The service answered an ingest of %u datapoint with %u ids",
+                                    "The service answered an ingest of %u datapoints with %u ids",
+                                    job->chunk_len),
                        job->chunk_len, response.datapoint_ids->len);
           return NULL;
         }
@@ -436,25 +441,58 @@ job_explain_failure (Job     *job,
   g_autofree char *how_far = NULL;
 
   if (job->is_delete)
-    how_far = g_strdup_printf (_("Deleting stopped at request %u of %u (ids %u to %u); "
-                                 "the %u ids before were done, %" G_GUINT64_FORMAT
-                                 " datapoints deleted. Deleting again is harmless: "),
-                               chunk, job->n_chunks, job->done, job->done + job->chunk_len - 1,
-                               job->done, job->n_deleted);
+    {
+      g_autofree char *deleted = NULL;
+
+      /* Translators: completes the message “Deleting stopped at request …” */
+      deleted = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "%llu datapoint deleted",
+                                              "%llu datapoints deleted",
+                                              (gulong) job->n_deleted),
+                                 (unsigned long long) job->n_deleted);
+      /* Translators: the request that failed, the number of requests,
+       * the positions of its first and last id, the number of ids before
+       * it, then “N datapoints deleted” */
+      how_far = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                              "Deleting stopped at request %u of %u (ids %u to %u); "
+                                              "the %u id before was done, %s. Deleting again is harmless: ",
+                                              "Deleting stopped at request %u of %u (ids %u to %u); "
+                                              "the %u ids before were done, %s. Deleting again is harmless: ",
+                                              job->done),
+                                 chunk, job->n_chunks, job->done, job->done + job->chunk_len - 1,
+                                 job->done, deleted);
+    }
   else if (answer_was_lost (*error))
-    how_far = g_strdup_printf (_("Ingesting stopped at request %u of %u (datapoints %u to %u), "
-                                 "whose answer was lost: the service may have stored it or not; "
-                                 "%u datapoints before it were stored. Ingest again with "
-                                 "allow_existing to store the rest without duplicates: "),
+    /* Translators: the request that failed, the number of requests, the
+     * positions of its first and last datapoint, then the number of
+     * datapoints before it */
+    how_far = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Ingesting stopped at request %u of %u (datapoints %u to %u), "
+                                            "whose answer was lost: the service may have stored it or not; "
+                                            "%u datapoint before it was stored. Ingest again with "
+                                            "allow_existing to store the rest without duplicates: ",
+                                            "Ingesting stopped at request %u of %u (datapoints %u to %u), "
+                                            "whose answer was lost: the service may have stored it or not; "
+                                            "%u datapoints before it were stored. Ingest again with "
+                                            "allow_existing to store the rest without duplicates: ",
+                                            job->done),
                                chunk, job->n_chunks, job->done, job->done + job->chunk_len - 1,
                                job->done);
   else if (job->done == 0)
     how_far = g_strdup_printf (_("Ingesting stopped at request 1 of %u; nothing was stored: "),
                                job->n_chunks);
   else
-    how_far = g_strdup_printf (_("Ingesting stopped at request %u of %u (datapoints %u to %u); "
-                                 "the %u datapoints before were stored. Ingest again with "
-                                 "allow_existing to store the rest without duplicates: "),
+    /* Translators: the request that failed, the number of requests, the
+     * positions of its first and last datapoint, then the number of
+     * datapoints before it */
+    how_far = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "Ingesting stopped at request %u of %u (datapoints %u to %u); "
+                                            "the %u datapoint before was stored. Ingest again with "
+                                            "allow_existing to store the rest without duplicates: ",
+                                            "Ingesting stopped at request %u of %u (datapoints %u to %u); "
+                                            "the %u datapoints before were stored. Ingest again with "
+                                            "allow_existing to store the rest without duplicates: ",
+                                            job->done),
                                chunk, job->n_chunks, job->done, job->done + job->chunk_len - 1,
                                job->done);
   g_prefix_error (error, "%s", how_far);
@@ -654,7 +692,7 @@ delete_job_new (TileboxCollection  *self,
     {
       TileboxPbId *id = &g_array_index (ids, TileboxPbId, i);
 
-      if (!_tilebox_uuid_parse (id_strings[i], id->uuid, "datapoint id", error))
+      if (!_tilebox_uuid_parse (id_strings[i], id->uuid, _("datapoint id"), error))
         {
           g_prefix_error (error, _("Nothing was deleted: id %u: "), i);
           return NULL;

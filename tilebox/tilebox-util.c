@@ -27,6 +27,18 @@ _tilebox_init_i18n (void)
     }
 }
 
+#ifdef __GNUC__
+/* Many messages come from functions that need no client (parsing a time
+ * interval, a filter, a geometry): bind the domain as soon as the library
+ * is loaded, so that none of them is looked up in the wrong directory. An
+ * application that binds the domain itself afterwards still wins. */
+__attribute__ ((constructor)) static void
+tilebox_i18n_constructor (void)
+{
+  _tilebox_init_i18n ();
+}
+#endif
+
 const char *
 _tilebox_format_double (char   buf[G_ASCII_DTOSTR_BUF_SIZE],
                         double d)

@@ -30,6 +30,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gi18n-lib.h>
 
 #include "tilebox-messages-private.h"
 #include "tilebox-error.h"
@@ -198,7 +199,8 @@ next_field (TileboxPbReader   *r,
 
       if (!_tilebox_pb_skip (r, error))
         {
-          g_prefix_error (error, "%s (field %u): ", info->name, r->field);
+          /* Translators: a protobuf message name, then a field number */
+          g_prefix_error (error, _("%s (field %u): "), info->name, r->field);
           return -1;
         }
     }
@@ -338,8 +340,8 @@ read_enums (TileboxPbReader *r,
       if (!_tilebox_pb_decode_varint (data, len, &pos, &u))
         {
           g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                       "Malformed protobuf data: bad varint at byte %" G_GSIZE_FORMAT
-                       " of a packed field", pos);
+                       _("Malformed protobuf data: bad varint at byte %lu of a packed field"),
+                       (gulong) pos);
           return FALSE;
         }
       v = (gint32) (guint32) u;
@@ -593,7 +595,7 @@ _tilebox_pb_read_id (TileboxPbReader *reader,
       if (len != 0 && len != sizeof id->uuid)
         {
           g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                       "tilebox.v1.ID.uuid: a UUID has 16 bytes, not %" G_GSIZE_FORMAT, len);
+                       _("tilebox.v1.ID.uuid: a UUID has 16 bytes, not %lu"), (gulong) len);
           return FALSE;
         }
       memset (id->uuid, 0, sizeof id->uuid);

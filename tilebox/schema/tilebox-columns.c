@@ -1252,7 +1252,11 @@ decode_uuid (Decoder      *dec,
             return truncated_error (dec, column, at);
           if (uuid_len != 0 && uuid_len != 16)
             {
-              field_error (dec, column, _("UUID of %lu bytes instead of 16"), (gulong) uuid_len);
+              field_error (dec, column,
+                           g_dngettext (GETTEXT_PACKAGE,
+                                        "UUID of %lu byte instead of 16",
+                                        "UUID of %lu bytes instead of 16", (gulong) uuid_len),
+                           (gulong) uuid_len);
               return FALSE;
             }
           seen = TRUE;

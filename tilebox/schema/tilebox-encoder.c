@@ -1860,7 +1860,12 @@ encode_json_columns (TileboxEncoder *self,
       else if (n != n_rows)
         {
           g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
-                       _("Column “%s” has %u values, but column “%s” has %u: every column holds one value per record"),
+                       /* Translators: a column name, its number of values, another
+                        * column name and its number of values */
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "Column “%s” has %u value, but column “%s” has %u: every column holds one value per record",
+                                    "Column “%s” has %u values, but column “%s” has %u: every column holds one value per record",
+                                    n),
                        key, n, first_name, n_rows);
           return NULL;
         }

@@ -293,7 +293,10 @@ wkb_need (WkbReader *r,
   if (r->len - r->pos >= n)
     return TRUE;
   g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-               _("Malformed WKB: truncated at byte %lu, %lu more bytes needed"),
+               g_dngettext (GETTEXT_PACKAGE,
+                            "Malformed WKB: truncated at byte %lu, %lu more byte needed",
+                            "Malformed WKB: truncated at byte %lu, %lu more bytes needed",
+                            (gulong) (n - (r->len - r->pos))),
                (gulong) r->pos, (gulong) (n - (r->len - r->pos)));
   return FALSE;
 }
@@ -401,7 +404,12 @@ wkb_read_count (WkbReader *r,
   if ((guint64) *count * min_size > (guint64) (r->len - r->pos))
     {
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed WKB: count %lu at byte %lu is more than the %lu bytes left can hold"),
+                   /* Translators: a count of elements read from the data, the
+                    * position of that count, then the number of bytes left */
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Malformed WKB: count %lu at byte %lu is more than the %lu byte left can hold",
+                                "Malformed WKB: count %lu at byte %lu is more than the %lu bytes left can hold",
+                                (gulong) (r->len - r->pos)),
                    (gulong) *count, (gulong) at, (gulong) (r->len - r->pos));
       return FALSE;
     }
@@ -591,7 +599,10 @@ wkb_parse (const guint8 *wkb,
   if (r.pos != r.len)
     {
       g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_PROTOCOL,
-                   _("Malformed WKB: %lu bytes after the end of the geometry at byte %lu"),
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Malformed WKB: %lu byte after the end of the geometry at byte %lu",
+                                "Malformed WKB: %lu bytes after the end of the geometry at byte %lu",
+                                (gulong) (r.len - r.pos)),
                    (gulong) (r.len - r.pos), (gulong) r.pos);
       return NULL;
     }

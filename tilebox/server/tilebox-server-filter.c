@@ -716,8 +716,8 @@ compile_comparison (TileboxServerFilter             *filter,
     return invalid (error, _("The field “%s” (%s) can only be compared with = or !="),
                     slot->name, slot->type_name);
   if (slot->kind == FIELD_UUID && g_bytes_get_size (literal->bytes) != 16)
-    return invalid (error, _("The field “%s” (%s) is compared with 16 bytes, not %" G_GSIZE_FORMAT),
-                    slot->name, slot->type_name, g_bytes_get_size (literal->bytes));
+    return invalid (error, _("The field “%s” (%s) is compared with 16 bytes, not %lu"),
+                    slot->name, slot->type_name, (gulong) g_bytes_get_size (literal->bytes));
   node->op = expression->op;
   return TRUE;
 }

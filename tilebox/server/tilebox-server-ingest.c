@@ -331,9 +331,9 @@ check_well_known (Check                  *check,
       if (seconds < TIMESTAMP_MIN_SECONDS || seconds > TIMESTAMP_MAX_SECONDS ||
           nanos < 0 || nanos >= NANOS_PER_SECOND)
         return refuse (check, error,
-                       _("field %s is not a valid time (%" G_GINT64_FORMAT " s, %" G_GINT64_FORMAT " ns): "
+                       _("field %s is not a valid time (%lld s, %lld ns): "
                          "it must lie in the years 1 to 9999, with nanoseconds from 0 to 999999999"),
-                       check->path->str, seconds, nanos);
+                       check->path->str, (long long) seconds, (long long) nanos);
     }
   else if (g_str_equal (type_name, DURATION_TYPE))
     {
@@ -342,15 +342,15 @@ check_well_known (Check                  *check,
           nanos <= -NANOS_PER_SECOND || nanos >= NANOS_PER_SECOND ||
           (seconds < 0 && nanos > 0) || (seconds > 0 && nanos < 0))
         return refuse (check, error,
-                       _("field %s is not a valid duration (%" G_GINT64_FORMAT " s, %" G_GINT64_FORMAT " ns)"),
-                       check->path->str, seconds, nanos);
+                       _("field %s is not a valid duration (%lld s, %lld ns)"),
+                       check->path->str, (long long) seconds, (long long) nanos);
     }
   else if (g_str_equal (type_name, UUID_TYPE))
     {
       read_bytes_field (data, len, &bytes, &n_bytes);
       if (n_bytes != 16)
-        return refuse (check, error, _("field %s must hold a UUID of 16 bytes, not %" G_GSIZE_FORMAT),
-                       check->path->str, n_bytes);
+        return refuse (check, error, _("field %s must hold a UUID of 16 bytes, not %lu"),
+                       check->path->str, (gulong) n_bytes);
     }
   else if (g_str_equal (type_name, GEOMETRY_TYPE))
     {

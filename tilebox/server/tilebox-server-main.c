@@ -139,8 +139,8 @@ main (int   argc,
   if (fail_status != 503 && fail_status != 429)
     return fail (_("Invalid --fail-status %d: it must be 503 or 429"), fail_status);
   if (fault_seed < -1 || fault_seed > G_MAXUINT32)
-    return fail (_("Invalid --fault-seed %" G_GINT64_FORMAT ": it must be between 0 and %u"),
-                 fault_seed, G_MAXUINT32);
+    return fail (_("Invalid --fault-seed %lld: it must be between 0 and %u"),
+                 (long long) fault_seed, G_MAXUINT32);
   faults.fail_first = (guint) fail_first;
   faults.fail_status = (guint) fail_status;
   faults.fail_ratio = fail_ratio;

@@ -738,7 +738,7 @@ handle_update_dataset (Call         *call,
 
   if (!_tilebox_pb_update_dataset_request_decode (&request, data, len, error))
     return FALSE;
-  if (!require_id (&request.id, "dataset id", error))
+  if (!require_id (&request.id, _("dataset id"), error))
     goto out;
   dataset = _tilebox_store_get_dataset (call->server->store, request.id.uuid, NULL, error);
   if (dataset == NULL)
@@ -797,7 +797,7 @@ handle_delete_dataset (Call         *call,
 
   if (!_tilebox_pb_delete_dataset_request_decode (&request, data, len, error))
     return FALSE;
-  ok = require_id (&request.id, "dataset id", error) &&
+  ok = require_id (&request.id, _("dataset id"), error) &&
        _tilebox_store_delete_dataset (call->server->store, request.id.uuid, error);
   if (ok)
     {
@@ -1496,8 +1496,8 @@ handle_query (Call         *call,
       if (request.page.has_limit && request.page.limit < 0)
         {
           g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_INVALID_ARGUMENT,
-                       _("Invalid page limit %" G_GINT64_FORMAT ": it must not be negative"),
-                       request.page.limit);
+                       _("Invalid page limit %lld: it must not be negative"),
+                       (long long) request.page.limit);
           return FALSE;
         }
       /* 0 asks for the default; more than the maximum gets the maximum */
@@ -1577,7 +1577,7 @@ handle_query_by_id (Call         *call,
   if (!_tilebox_pb_query_by_id_request_decode (&request, data, len, error))
     return FALSE;
   if (!check_collection_count (request.collection_ids, error) ||
-      !require_id (&request.id, "datapoint id", error))
+      !require_id (&request.id, _("datapoint id"), error))
     return FALSE;
   collections = resolve_collections (call, request.collection_ids, &dataset, error);
   if (collections == NULL)

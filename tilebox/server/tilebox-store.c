@@ -1216,8 +1216,10 @@ _tilebox_store_insert_datapoints (TileboxStore                *store,
           format_uuid (dp->id, uuid);
           if (earlier < i)
             g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_ALREADY_EXISTS,
-                         _("Datapoint %s is given twice, as datapoints %" G_GSIZE_FORMAT
-                           " and %" G_GSIZE_FORMAT), uuid, earlier, i);
+                         /* Translators: a datapoint id, then two positions (from 0)
+                          * in the list of datapoints to ingest */
+                         _("Datapoint %s is given twice, as datapoints %lu and %lu"),
+                         uuid, (gulong) earlier, (gulong) i);
           else
             g_set_error (error, TILEBOX_ERROR, TILEBOX_ERROR_ALREADY_EXISTS,
                          _("Datapoint %s already exists in this collection"), uuid);
