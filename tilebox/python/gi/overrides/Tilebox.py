@@ -329,11 +329,31 @@ def _start(self, original, finish, name, args, kwargs, cancellable_name, callbac
     return call
 
 
+def _python_arguments(function):
+    """The names of the arguments Python callers pass, in order.
+
+    Array lengths, destroy notifiers and out arguments are filled in by
+    PyGObject and are not among them.
+    """
+    arguments = function.get_arguments()
+    hidden = set()
+    for i, arg in enumerate(arguments):
+        if arg.get_direction() == gi._gi.Direction.OUT:
+            hidden.add(i)
+        if arg.get_destroy() >= 0:
+            hidden.add(arg.get_destroy())
+        type_info = arg.get_type()
+        if type_info.get_tag() == gi._gi.TypeTag.ARRAY and type_info.get_array_length() >= 0:
+            hidden.add(type_info.get_array_length())
+    return [arg for i, arg in enumerate(arguments) if i not in hidden]
+
+
 def _make_awaitable(cls_name, original, finish):
     name = original.__name__
     arg_names = []
     cancellable_name = callback_name = user_data_name = None
-    for arg in original.get_arguments():
+    all_arguments = original.get_arguments()
+    for arg in _python_arguments(original):
         iface = arg.get_type().get_interface()
         kind = (iface.get_namespace(), iface.get_name()) if iface is not None else None
         if kind == ("Gio", "Cancellable"):
@@ -342,7 +362,7 @@ def _make_awaitable(cls_name, original, finish):
             callback_name = arg.get_name()
             closure = arg.get_closure()
             if closure >= 0:
-                user_data_name = original.get_arguments()[closure].get_name()
+                user_data_name = all_arguments[closure].get_name()
         arg_names.append(arg.get_name())
     if cancellable_name is None or callback_name is None:
         return None
