@@ -249,6 +249,23 @@ class AsyncioTest(unittest.TestCase):
         self.assertEqual(pump_tasks, set())
         self.assertIn(S2, [d.get_slug() for d in datasets])
 
+    def test_awaitable_started_from_a_glib_callback(self):
+        # A GLib callback that the pump dispatches starts an awaitable: it is
+        # pumped too, though a GLib dispatch is under way on this thread.
+        async def main():
+            started = []
+
+            def on_datasets(source, result):
+                source.list_datasets_finish(result)
+                started.append(source.get_dataset_async("demo.weather_stations"))
+
+            self.client.list_datasets_async(None, on_datasets)
+            while not started:
+                await self.client.list_datasets_async()
+            return await asyncio.wait_for(started[0], 10)
+
+        self.assertEqual(run_asyncio(main).get_slug(), "demo.weather_stations")
+
     def test_pump_stops_when_nothing_is_pending(self):
         async def main():
             call = self.client.list_datasets_async()

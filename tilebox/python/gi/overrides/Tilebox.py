@@ -100,12 +100,18 @@ def _running_asyncio_loop():
         return None
 
 
+# Set while a pump dispatches GLib events on this thread.
+_dispatching = threading.local()
+
+
 class _Pump:
     """Iterates the GLib contexts that pending awaitables wait on."""
 
     def __init__(self):
         self.pending = {}
         self.running = False
+        # asyncio keeps only weak references to tasks
+        self.task = None
 
     def add(self, context):
         self.pending[context] = self.pending.get(context, 0) + 1
@@ -120,12 +126,16 @@ class _Pump:
     def turn(self):
         """Dispatches what is ready; returns whether anything was."""
         busy = False
-        for context in list(self.pending):
-            for _ in range(_MAX_DISPATCH_PER_TURN):
-                if not context.pending():
-                    break
-                context.iteration(False)
-                busy = True
+        _dispatching.active = True
+        try:
+            for context in list(self.pending):
+                for _ in range(_MAX_DISPATCH_PER_TURN):
+                    if not context.pending():
+                        break
+                    context.iteration(False)
+                    busy = True
+        finally:
+            _dispatching.active = False
         return busy
 
     @staticmethod
@@ -142,6 +152,7 @@ class _Pump:
                 await asyncio.sleep(sleep)
         finally:
             self.running = False
+            self.task = None
 
     async def run_trio(self):
         trio = sys.modules["trio"]
@@ -155,6 +166,7 @@ class _Pump:
                     await trio.lowlevel.checkpoint()
         finally:
             self.running = False
+            self.task = None
 
 
 _asyncio_pumps = weakref.WeakKeyDictionary()
@@ -183,6 +195,8 @@ def _trio_pump():
 
 def _context_needs_pump(context):
     """False when a GLib main loop already iterates the context."""
+    if getattr(_dispatching, "active", False):
+        return True
     if GLib.main_depth() > 0:
         return False
     if not context.acquire():
@@ -258,7 +272,7 @@ def _chain(caller_cancellable, cancellable):
     return lambda: caller_cancellable.disconnect(handler)
 
 
-def _start(self, original, finish, name, args, kwargs, cancellable_name, callback_name):
+def _start(self, original, finish, name, kwargs, cancellable_name, callback_name):
     token = _running_trio_token()
     loop = None if token is not None else _running_asyncio_loop()
     if token is None and loop is None:
@@ -266,7 +280,7 @@ def _start(self, original, finish, name, args, kwargs, cancellable_name, callbac
             "%s() without a callback returns an awaitable and needs a running asyncio or trio "
             "event loop; pass a callback, or call it from a coroutine run by asyncio or trio" % name)
     if loop is not None and native_async_in_charge(gi.version_info, loop):
-        return original(self, *args, **kwargs)
+        return original(self, **kwargs)
 
     caller_cancellable = kwargs.pop(cancellable_name, None)
     if caller_cancellable is not None and not isinstance(caller_cancellable, Gio.Cancellable):
@@ -313,7 +327,7 @@ def _start(self, original, finish, name, args, kwargs, cancellable_name, callbac
     if pumped:
         pump.add(context)
     try:
-        original(self, *args, **kwargs)
+        original(self, **kwargs)
     except BaseException:
         unchain()
         if pumped:
@@ -325,7 +339,7 @@ def _start(self, original, finish, name, args, kwargs, cancellable_name, callbac
             if token is not None:
                 sys.modules["trio"].lowlevel.spawn_system_task(pump.run_trio, name="tilebox-glib-pump")
             else:
-                loop.create_task(pump.run_asyncio())
+                pump.task = loop.create_task(pump.run_asyncio())
     return call
 
 
@@ -382,7 +396,7 @@ def _make_awaitable(cls_name, original, finish):
             raise TypeError("%s(): user_data is only passed to a callback, and no callback was given" % name)
         bound.pop(callback_name, None)
         bound.pop(user_data_name, None)
-        return _start(self, original, finish, name, [], bound, cancellable_name, callback_name)
+        return _start(self, original, finish, name, bound, cancellable_name, callback_name)
 
     wrapper.__qualname__ = "%s.%s" % (cls_name, name)
     wrapper.__doc__ = (
