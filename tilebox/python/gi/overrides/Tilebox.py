@@ -24,9 +24,11 @@ cancellable::
   IPython, where a cell can ``await`` directly) and in trio, and therefore
   in anyio on either backend. Under asyncio the awaitable is an
   ``asyncio.Future``; under trio it is an object to await once or more.
-  Both carry the operation's ``Gio.Cancellable`` as ``cancellable``.
-  Outside a running asyncio or trio loop, a call without a callback raises
-  ``RuntimeError``.
+  Both carry the operation's ``Gio.Cancellable`` as ``cancellable`` and
+  have ``cancel()`` and ``done()``. Outside a running asyncio or trio loop,
+  a call without a callback raises ``RuntimeError``; a cancellable that is
+  not a ``Gio.Cancellable``, or ``user_data`` without a callback, raises
+  ``TypeError``.
 
 * The library calls back on the GLib main context of the thread that
   started the operation. While at least one awaitable is pending, a pump
