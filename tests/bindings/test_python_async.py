@@ -129,10 +129,7 @@ class AsyncioTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server, cls.url = start_local_server("--demo")
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_local_server(cls.server)
+        cls.addClassCleanup(stop_local_server, cls.server)
 
     def setUp(self):
         self.client = Tilebox.Client.new_for_url(self.url, None)
@@ -283,10 +280,7 @@ class CallbackFormTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server, cls.url = start_local_server("--demo")
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_local_server(cls.server)
+        cls.addClassCleanup(stop_local_server, cls.server)
 
     def run_glib(self, start):
         loop = GLib.MainLoop()
@@ -326,6 +320,7 @@ class LatencyTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server, cls.url = start_local_server("--demo", "--latency-ms", str(LATENCY_MS))
+        cls.addClassCleanup(stop_local_server, cls.server)
         client = Tilebox.Client.new_for_url(cls.url, None)
         dataset = client.get_dataset(S2, None)
         cls.collections = [dataset.get_collection(name, None) for name in S2_COLLECTIONS]
@@ -335,10 +330,6 @@ class LatencyTest(unittest.TestCase):
             started = time.monotonic()
             cls.expected.append(collection.query(january(), None).get_n_rows())
             cls.sequential += time.monotonic() - started
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_local_server(cls.server)
 
     def check_overlap(self, elapsed, intervals, counts):
         self.assertEqual(counts, self.expected)
