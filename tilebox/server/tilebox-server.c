@@ -2336,6 +2336,31 @@ _tilebox_server_get_max_page_size (TileboxServer *self)
   return g_atomic_int_get (&self->max_page_size);
 }
 
+/* Clients load with many requests at once (a parallel query opens one
+ * connection per part): GSocket's default backlog of 10 would drop the
+ * connection attempts beyond it, which the client's TCP then retries only
+ * a second later. */
+#define LISTEN_BACKLOG 256
+
+static gboolean
+listen_on_loopback (SoupServer  *soup,
+                    guint16      port,
+                    GError     **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, address, TRUE, error) ||
+      !g_socket_listen (socket, error))
+    return FALSE;
+  return soup_server_listen_socket (soup, socket, 0, error);
+}
+
 gboolean
 _tilebox_server_listen (TileboxServer *self,
                         guint16        port,
@@ -2352,7 +2377,7 @@ _tilebox_server_listen (TileboxServer *self,
   g_signal_connect (soup, "request-read", G_CALLBACK (request_read_cb), self);
   g_signal_connect (soup, "request-finished", G_CALLBACK (request_done_cb), self);
   g_signal_connect (soup, "request-aborted", G_CALLBACK (request_done_cb), self);
-  if (!soup_server_listen_local (soup, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+  if (!listen_on_loopback (soup, port, error))
     return FALSE;
 
   uris = soup_server_get_uris (soup);
