@@ -13,7 +13,7 @@ packages=(
   # bindings
   gobject-introspection libgirepository1.0-dev valac gjs python3-gi gir1.2-json-1.0
   # Python: awaiting from trio and anyio, and running the example notebook
-  python3-trio python3-anyio jupyter-nbconvert python3-ipykernel
+  python3-trio python3-anyio python3-numpy jupyter-nbconvert python3-ipykernel
   # docs
   gi-docgen
   # tests: sanitizers and fuzzing
