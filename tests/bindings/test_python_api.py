@@ -118,8 +118,8 @@ class TileboxTestCase(unittest.TestCase):
             self.assertIn(fragment, error.message)
 
 
-class ReadTest(TileboxTestCase):
-    """Every reading operation against the demo catalogue, blocking and async."""
+class DemoTestCase(TileboxTestCase):
+    """A test case with a demo server, a client and the berlin collection."""
 
     @classmethod
     def setUpClass(cls):
@@ -131,6 +131,10 @@ class ReadTest(TileboxTestCase):
     @classmethod
     def tearDownClass(cls):
         stop_local_server(cls.server)
+
+
+class ReadTest(DemoTestCase):
+    """Every reading operation against the demo catalogue, blocking and async."""
 
     def test_client_settings(self):
         self.assertEqual(self.client.get_url(), self.url)
@@ -822,19 +826,8 @@ class WriteTest(TileboxTestCase):
         self.assertEqual(copy_async.get_count(), 0)
 
 
-class ErrorTest(TileboxTestCase):
+class ErrorTest(DemoTestCase):
     """Each failure a user meets, as a GLib.Error that says what failed."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server, cls.url = start_local_server("--demo")
-        cls.client = Tilebox.Client.new_for_url(cls.url, None)
-        cls.weather = cls.client.get_dataset(WEATHER, None)
-        cls.berlin = cls.weather.get_collection("berlin", None)
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_local_server(cls.server)
 
     def test_not_found(self):
         unknown = "00000000-0000-4000-8000-000000000000"

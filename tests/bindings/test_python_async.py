@@ -41,6 +41,13 @@ def january():
     return day_query("2025-01-01", "2025-02-01")
 
 
+async def timed_query(results, i, collection):
+    """Awaits a January query of collection; keeps its start, end and size as results[i]."""
+    started = time.monotonic()
+    datapoints = await collection.query_async(january())
+    results[i] = (started, time.monotonic(), datapoints.get_n_rows())
+
+
 def run_asyncio(coro_fn, *args):
     """Runs a coroutine on a fresh asyncio loop; fails on any exception the loop logged."""
     logged = []
@@ -355,16 +362,11 @@ class LatencyTest(unittest.TestCase):
     def test_trio_nursery_overlaps(self):
         results = {}
 
-        async def one(i, collection):
-            started = time.monotonic()
-            datapoints = await collection.query_async(january())
-            results[i] = (started, time.monotonic(), datapoints.get_n_rows())
-
         async def main():
             started = time.monotonic()
             async with trio.open_nursery() as nursery:
                 for i, collection in enumerate(self.collections):
-                    nursery.start_soon(one, i, collection)
+                    nursery.start_soon(timed_query, results, i, collection)
             return time.monotonic() - started
 
         elapsed = trio.run(main)
@@ -376,16 +378,11 @@ class LatencyTest(unittest.TestCase):
             with self.subTest(backend=backend):
                 results = {}
 
-                async def one(i, collection):
-                    started = time.monotonic()
-                    datapoints = await collection.query_async(january())
-                    results[i] = (started, time.monotonic(), datapoints.get_n_rows())
-
                 async def main():
                     started = time.monotonic()
                     async with anyio.create_task_group() as group:
                         for i, collection in enumerate(self.collections):
-                            group.start_soon(one, i, collection)
+                            group.start_soon(timed_query, results, i, collection)
                     return time.monotonic() - started
 
                 with warnings.catch_warnings():
