@@ -1,16 +1,15 @@
 #!/usr/bin/python3
-# run-example.py: runs a Python example or the notebook against a local
-# tilebox-server --demo, for the tests of the examples suite.
+# run-notebook.py: runs the notebook headless against a local
+# tilebox-server --demo, for the examples suite. (Programs and scripts go
+# through run-example.sh, which hands them the URL as an argument.)
 #
 # Copyright 2026 The libtilebox authors
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Usage: run-example.py SCRIPT.py
-#        run-example.py --notebook JUPYTER NOTEBOOK.ipynb
+# Usage: run-notebook.py JUPYTER NOTEBOOK.ipynb
 #
-# A script gets the server's URL as its argument and must exit 0. The
-# notebook runs headless through `jupyter nbconvert --execute` with the URL
-# in TILEBOX_URL; it passes when every code cell ran without an error.
+# The notebook runs through `jupyter nbconvert --execute` with the server's
+# URL in TILEBOX_URL; it passes when every code cell ran without an error.
 # Needs TILEBOX_SERVER_PATH, and local_server.py on PYTHONPATH.
 
 import json
@@ -19,10 +18,6 @@ import subprocess
 import sys
 
 from local_server import start_local_server, stop_local_server
-
-
-def run_script(url, script):
-    return subprocess.run([sys.executable, script, url], timeout=120).returncode
 
 
 def run_notebook(url, jupyter, notebook):
@@ -52,17 +47,13 @@ def run_notebook(url, jupyter, notebook):
 
 
 def main(argv):
-    if len(argv) == 2 and argv[1].endswith(".py"):
-        run = lambda url: run_script(url, argv[1])  # noqa: E731
-    elif len(argv) == 4 and argv[1] == "--notebook":
-        run = lambda url: run_notebook(url, argv[2], argv[3])  # noqa: E731
-    else:
-        print("usage: run-example.py SCRIPT.py | --notebook JUPYTER NOTEBOOK.ipynb", file=sys.stderr)
+    if len(argv) != 3:
+        print("usage: run-notebook.py JUPYTER NOTEBOOK.ipynb", file=sys.stderr)
         return 2
     # A little latency, so that concurrent loading has something to save.
     server, url = start_local_server("--demo", "--latency-ms", "50")
     try:
-        return run(url)
+        return run_notebook(url, argv[1], argv[2])
     finally:
         stop_local_server(server)
 
